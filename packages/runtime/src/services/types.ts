@@ -1,0 +1,46 @@
+/**
+ * The contract between the sandbox bridge and the host services (cache, topics, logs,
+ * tokens, HTTP, spawn, ...). Services run on the main thread; guests call them synchronously
+ * from a worker, and the bridge carries arguments and results across.
+ *
+ * Values use jco's JavaScript representation of the WIT types: records are camelCase objects,
+ * variants and enums `{ tag: 'kebab-case', val? }` / `'kebab-case'`, options `T | undefined`,
+ * `u64`/`s64` are `bigint`, `list<u8>` is `Uint8Array`. A WIT `result<T, E>` is returned as a
+ * {@link WitResult}. A `data` argument always arrives materialized as
+ * `{ tag: 'value', val: Uint8Array }`; a `data` result may be returned as bytes or as a
+ * {@link HostBody} stream, which the guest then reads through a `buffer` resource.
+ */
+
+/** A WIT `result<T, E>` crossing the bridge. */
+export type WitResult<T, E> = { tag: 'ok'; val: T } | { tag: 'err'; val: E };
+
+/** A streamed body produced by the host (for example an HTTP response body). */
+export type HostBody = AsyncIterable<Uint8Array>;
+
+/** A WIT `data` value as services see it. */
+export type ServiceData = { tag: 'value'; val: Uint8Array } | { tag: 'buffer'; val: HostBody };
+
+/** What a service knows about the invocation that called it. */
+export interface InvocationContext {
+  /** The function's name (`__FUNCTION_NAME`). */
+  readonly functionName: string;
+  /** The cache (namespace) the function runs in (`__CACHE_NAME`). */
+  readonly cacheName: string;
+  /** This invocation's id (`__INVOCATION_ID`). */
+  readonly invocationId: string;
+  /** Aborted when the invocation ends, times out or its client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** One host function: receives the invocation context, then the WIT arguments in order. */
+export type ServiceFunction = (ctx: InvocationContext, ...args: never[]) => unknown | Promise<unknown>;
+
+/** The host side of one WIT interface. */
+export interface HostService {
+  /** Full versioned interface name, e.g. `momento:cache-scalar/cache-scalar@1.0.0`. */
+  readonly interface: string;
+  /** Functions by their jco (camelCase) name, e.g. `setIfHash`. */
+  readonly functions: Readonly<Record<string, ServiceFunction>>;
+  /** Releases connections and timers when the host closes. */
+  close?(): Promise<void> | void;
+}

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per package (each has its own vitest.config.ts) plus the cross-package suites in tests/.
+export default defineConfig({
+  test: {
+    projects: ['packages/*/vitest.config.ts', 'tests/vitest.config.ts'],
+  },
+});
