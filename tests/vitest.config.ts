@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    name: 'conformance',
+    include: ['**/*.test.ts'],
+    exclude: ['fixtures/**', '**/node_modules/**'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});
