@@ -11,7 +11,8 @@ let preopened = false;
 export async function jco() {
   if (!preopened) {
     const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem');
-    _setPreopens({ '/': '/' });
+    // The package's `types` condition resolves to the browser typings; Node's takes a path map.
+    _setPreopens({ '/': '/' } as never);
     preopened = true;
   }
   return import('@bytecodealliance/jco');
