@@ -1,0 +1,190 @@
+/**
+ * The cases of the WIT `momento:http` `error` variant, by their WIT names.
+ *
+ * @example
+ * ```ts
+ * import { type HttpErrorKind, HttpError } from '@momento-functions/http';
+ * const kind: HttpErrorKind = new HttpError({ kind: 'internal-error' }).kind; // 'internal-error'
+ * ```
+ */
+export type HttpErrorKind =
+  | 'internal-error'
+  | 'request-error'
+  | 'invalid-url'
+  | 'invalid-header-name'
+  | 'invalid-header-value';
+
+/**
+ * The details of one `HttpError`, one shape per WIT case.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, type HttpErrorDetail } from '@momento-functions/http';
+ * const detail: HttpErrorDetail = { kind: 'invalid-url', url: 'nope', error: 'relative URL without a base' };
+ * new HttpError(detail).message; // "invalid url 'nope': relative URL without a base"
+ * ```
+ */
+export type HttpErrorDetail =
+  | { readonly kind: 'internal-error' }
+  | { readonly kind: 'request-error'; readonly message: string }
+  | { readonly kind: 'invalid-url'; readonly url: string; readonly error: string }
+  | { readonly kind: 'invalid-header-name'; readonly header: string; readonly error: string }
+  | { readonly kind: 'invalid-header-value'; readonly value: string; readonly error: string };
+
+/**
+ * Why an outbound request failed: the WIT `error` case the host returned. `message` is the Rust
+ * crate's `Display` text (`request error: connection refused`, `invalid url 'x': …`), and
+ * {@link HttpError.toDebugString} its `Debug` text (`RequestError("connection refused")`), which is
+ * what a Rust function's `WebError` body shows.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, Request, invoke } from '@momento-functions/http';
+ * try {
+ *   invoke(new Request('http://127.0.0.1:1/', 'GET'));
+ * } catch (e) {
+ *   if (e instanceof HttpError && e.kind === 'request-error') {
+ *     console.log(e.message); // "request error: …"
+ *   }
+ * }
+ * ```
+ */
+export class HttpError extends Error {
+  /** Which WIT case this is. */
+  readonly kind: HttpErrorKind;
+  /** The case's fields. */
+  readonly detail: HttpErrorDetail;
+
+  /**
+   * @param detail - the WIT case and its fields.
+   * @example
+   * ```ts
+   * new HttpError({ kind: 'request-error', message: 'timed out' }).message; // 'request error: timed out'
+   * ```
+   */
+  constructor(detail: HttpErrorDetail) {
+    super(displayOf(detail));
+    this.name = 'HttpError';
+    this.kind = detail.kind;
+    this.detail = detail;
+  }
+
+  /**
+   * Builds an `HttpError` from the JS shape of the WIT `error` variant (`{ tag, val }`).
+   *
+   * @example
+   * ```ts
+   * HttpError.fromWit({ tag: 'request-error', val: 'boom' }).message; // 'request error: boom'
+   * ```
+   */
+  static fromWit(error: WitHttpError): HttpError {
+    switch (error.tag) {
+      case 'internal-error':
+        return new HttpError({ kind: 'internal-error' });
+      case 'request-error':
+        return new HttpError({ kind: 'request-error', message: error.val });
+      case 'invalid-url':
+        return new HttpError({ kind: 'invalid-url', url: error.val.url, error: error.val.error });
+      case 'invalid-header-name':
+        return new HttpError({
+          kind: 'invalid-header-name',
+          header: error.val.header,
+          error: error.val.error,
+        });
+      case 'invalid-header-value':
+        return new HttpError({
+          kind: 'invalid-header-value',
+          value: error.val.value,
+          error: error.val.error,
+        });
+      default:
+        return new HttpError({
+          kind: 'request-error',
+          message: `the host returned an unknown http error case ${JSON.stringify((error as { tag?: unknown }).tag)}`,
+        });
+    }
+  }
+
+  /**
+   * The Rust `Debug` rendering of this error, as `momento-functions-http`'s derived `Debug` prints
+   * it: `InternalError`, `RequestError("…")`, `InvalidUrl { url: "…", error: "…" }`, …
+   *
+   * @example
+   * ```ts
+   * new HttpError({ kind: 'request-error', message: 'a "b"' }).toDebugString(); // 'RequestError("a \\"b\\"")'
+   * ```
+   */
+  toDebugString(): string {
+    const d = this.detail;
+    switch (d.kind) {
+      case 'internal-error':
+        return 'InternalError';
+      case 'request-error':
+        return `RequestError(${rustDebugString(d.message)})`;
+      case 'invalid-url':
+        return `InvalidUrl { url: ${rustDebugString(d.url)}, error: ${rustDebugString(d.error)} }`;
+      case 'invalid-header-name':
+        return `InvalidHeaderName { header: ${rustDebugString(d.header)}, error: ${rustDebugString(d.error)} }`;
+      case 'invalid-header-value':
+        return `InvalidHeaderValue { value: ${rustDebugString(d.value)}, error: ${rustDebugString(d.error)} }`;
+    }
+  }
+}
+
+/**
+ * The JS shape of the WIT `momento:http` `error` variant.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, type WitHttpError } from '@momento-functions/http';
+ * const wit: WitHttpError = { tag: 'internal-error' };
+ * HttpError.fromWit(wit).message; // 'internal error'
+ * ```
+ */
+export type WitHttpError =
+  | { tag: 'internal-error' }
+  | { tag: 'request-error'; val: string }
+  | { tag: 'invalid-url'; val: { url: string; error: string } }
+  | { tag: 'invalid-header-name'; val: { header: string; error: string } }
+  | { tag: 'invalid-header-value'; val: { value: string; error: string } };
+
+function displayOf(d: HttpErrorDetail): string {
+  switch (d.kind) {
+    case 'internal-error':
+      return 'internal error';
+    case 'request-error':
+      return `request error: ${d.message}`;
+    case 'invalid-url':
+      return `invalid url '${d.url}': ${d.error}`;
+    case 'invalid-header-name':
+      return `invalid header name '${d.header}': ${d.error}`;
+    case 'invalid-header-value':
+      return `invalid header value '${d.value}': ${d.error}`;
+  }
+}
+
+/**
+ * Quotes a string the way Rust's `<str as Debug>` does: `"` and `\` escaped, `\t \r \n \0` by
+ * name, other control characters as `\u{hex}`; everything else (including non-ASCII) raw.
+ *
+ * @example
+ * ```ts
+ * import { rustDebugString } from '@momento-functions/http';
+ * rustDebugString('say "hi"\n'); // '"say \\"hi\\"\\n"'
+ * ```
+ */
+export function rustDebugString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code === 0) out += '\\0';
+    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\u{${code.toString(16)}}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
