@@ -1,0 +1,629 @@
+/**
+ * The HTTP server: routes requests to functions, streams their responses, runs async
+ * invocations and spawns, checks tokens, and shuts down without losing accepted work.
+ */
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AsyncInvoker,
+  type AsyncShutdownReport,
+  type CallbackRetryOptions,
+  type DeadLetter,
+} from './async-invoker.js';
+import { type AuthOptions, canInvoke, tokenFromHeaders } from './auth.js';
+import { silentLogger } from './log.js';
+import { FunctionRegistry } from './registry.js';
+import { matchRoute, type Route } from './routes.js';
+import type { Pair, ServableFunction, ServerInvokeRequest, ServerLogger, SpawnOutcome } from './types.js';
+
+/** Settings of {@link createFunctionServer}. */
+export interface FunctionServerOptions {
+  /** The functions to serve (a registry lets the caller swap them while serving). */
+  functions: FunctionRegistry | Iterable<ServableFunction>;
+  /** Require a valid token with permission for the function. Off when absent. */
+  auth?: AuthOptions;
+  /** Async invocation settings. */
+  async?: {
+    retry?: CallbackRetryOptions;
+    concurrency?: number;
+    /** Directory for the async job journal and dead letters; in memory when absent. */
+    stateDir?: string;
+  };
+  logger?: ServerLogger;
+  /** Largest request body accepted, in bytes (default 32 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** How long `close()` waits for in-flight work before cancelling it (default 10 s). */
+  shutdownTimeoutMs?: number;
+  /** How many spawn outcomes `GET /_momento/spawns` remembers (default 100). */
+  spawnHistory?: number;
+}
+
+/** One spawn, as logged and listed by `GET /_momento/spawns`. */
+export interface SpawnRecord {
+  id: string;
+  cache: string;
+  function: string;
+  startedAt: string;
+  /** Absent while the spawn runs. */
+  finishedAt?: string;
+  outcome?: SpawnOutcome;
+}
+
+/** What `close()` did. */
+export interface ShutdownReport {
+  /** Sync requests that were still running at the deadline and were cancelled. */
+  cancelledRequests: number;
+  /** Async invocations left pending (kept in the state directory, or logged). */
+  async: AsyncShutdownReport;
+}
+
+/** A server built by {@link createFunctionServer}. */
+export interface FunctionServer {
+  /** The functions served; `set()` on it swaps a function in while serving. */
+  readonly registry: FunctionRegistry;
+  /** The async invocation queue (dead letters live here). */
+  readonly asyncInvoker: AsyncInvoker;
+  /** The underlying `node:http` server. */
+  readonly http: Server;
+  /** Starts listening; resolves with the base URL (`http://127.0.0.1:8080`). Port 0 picks a free port. */
+  listen(port?: number, hostname?: string): Promise<string>;
+  /** Spawns a spawn function by cache and name; resolves with the spawn's id (its outcome is logged). */
+  spawn(cache: string, name: string, payload: Uint8Array): SpawnRecord;
+  /** Spawn outcomes, newest last. */
+  spawns(): SpawnRecord[];
+  /**
+   * Stops accepting requests, lets in-flight invocations finish within the deadline, then
+   * cancels the rest and closes the async queue (nothing accepted is lost: see {@link AsyncInvoker.close}).
+   */
+  close(): Promise<ShutdownReport>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const STRIPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+]);
+
+function requestHeaders(req: IncomingMessage): Pair[] {
+  const pairs: Pair[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    pairs.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
+  }
+  return pairs;
+}
+
+function queryPairs(search: string): Pair[] {
+  return [...new URLSearchParams(search)].map(([name, value]) => [name, value] as Pair);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw new HttpError(413, `The request body is ${declared} bytes; this server accepts at most ${limit}.`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(
+        413,
+        `The request body is larger than ${limit} bytes, the most this server accepts.`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  const joined = Buffer.concat(chunks);
+  return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+}
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(text.endsWith('\n') ? text : `${text}\n`);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': body.length,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}
+
+function flatHeaders(headers: Pair[]): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of headers) {
+    if (STRIPPED_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
+    flat.push(name, value);
+  }
+  return flat;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isAdmin(permissions: unknown): boolean {
+  let parsed = permissions;
+  if (typeof parsed === 'string') {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      return false;
+    }
+  }
+  const list = (parsed as { explicit?: { permissions?: unknown } } | null)?.explicit?.permissions;
+  if (!Array.isArray(list)) return false;
+  return list.some((item) => {
+    const entry = (item as { function_permissions?: Record<string, unknown> } | null)?.function_permissions;
+    return !!entry && entry.role === 'FunctionInvoke' && 'all_caches' in entry && 'all_functions' in entry;
+  });
+}
+
+/**
+ * Builds the HTTP server over already loaded functions (use {@link createServer} to load them
+ * from a config file through a host).
+ *
+ * @example
+ * ```ts
+ * const server = createFunctionServer({ functions: [ping] });
+ * const url = await server.listen(0, '127.0.0.1');
+ * await fetch(`${url}/functions/default/ping`);
+ * await server.close();
+ * ```
+ */
+export function createFunctionServer(options: FunctionServerOptions): FunctionServer {
+  const registry =
+    options.functions instanceof FunctionRegistry
+      ? options.functions
+      : new FunctionRegistry(options.functions);
+  const logger = options.logger ?? silentLogger;
+  const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
+  const spawnHistory = options.spawnHistory ?? 100;
+  const asyncInvoker = new AsyncInvoker({
+    resolve: (cache, name) => registry.get(cache, name),
+    logger,
+    retry: options.async?.retry,
+    concurrency: options.async?.concurrency,
+    stateDir: options.async?.stateDir,
+  });
+  const asyncStarted = asyncInvoker.start();
+  const inFlight = new Set<AbortController>();
+  const idleWaiters = new Set<() => void>();
+  const spawnRecords: SpawnRecord[] = [];
+  const runningSpawns = new Set<Promise<void>>();
+  let closing = false;
+  let closed: Promise<ShutdownReport> | undefined;
+
+  function track<T>(work: (controller: AbortController) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    return work(controller).finally(() => {
+      inFlight.delete(controller);
+      if (inFlight.size === 0) for (const done of [...idleWaiters]) done();
+    });
+  }
+
+  function lookup(cache: string, name: string): ServableFunction {
+    const fn = registry.get(cache, name);
+    if (!fn) throw new HttpError(404, registry.explainMissing(cache, name));
+    return fn;
+  }
+
+  async function authorize(req: IncomingMessage, cache: string, name: string): Promise<string | undefined> {
+    if (!options.auth) return undefined;
+    const token = tokenFromHeaders(req.headers);
+    if (!token) {
+      throw new HttpError(
+        401,
+        'This server requires a token: send it in the authorization header (the API key itself, or "Bearer <key>").',
+        { 'www-authenticate': 'Bearer' },
+      );
+    }
+    let verified: Awaited<ReturnType<AuthOptions['verify']>>;
+    try {
+      verified = await options.auth.verify(token);
+    } catch (error) {
+      throw new HttpError(401, `The token is not valid: ${describe(error)}. Get a new token and try again.`, {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
+    const decision = canInvoke(verified.permissions, cache, name);
+    if (!decision.allowed) {
+      throw new HttpError(
+        403,
+        `The token may not invoke ${cache}/${name}: ${decision.reason}. Issue a token with FunctionInvoke permission for it.`,
+      );
+    }
+    return verified.tokenId;
+  }
+
+  async function authorizeAdmin(req: IncomingMessage): Promise<void> {
+    if (!options.auth) return;
+    const token = tokenFromHeaders(req.headers);
+    if (!token) throw new HttpError(401, 'Admin routes require a token in the authorization header.');
+    let verified: Awaited<ReturnType<AuthOptions['verify']>>;
+    try {
+      verified = await options.auth.verify(token);
+    } catch (error) {
+      throw new HttpError(401, `The token is not valid: ${describe(error)}.`);
+    }
+    if (!isAdmin(verified.permissions)) {
+      throw new HttpError(
+        403,
+        'Admin routes require a token with FunctionInvoke permission on all caches and all functions.',
+      );
+    }
+  }
+
+  function startSpawn(fn: ServableFunction, payload: Uint8Array): SpawnRecord {
+    const record: SpawnRecord = {
+      id: randomUUID(),
+      cache: fn.cache,
+      function: fn.name,
+      startedAt: new Date().toISOString(),
+    };
+    spawnRecords.push(record);
+    if (spawnRecords.length > spawnHistory) spawnRecords.splice(0, spawnRecords.length - spawnHistory);
+    logger.info(`Spawned ${fn.cache}/${fn.name}`, { id: record.id, bytes: payload.length });
+    const running = fn
+      .spawn(payload)
+      .catch((error): SpawnOutcome => {
+        const message = describe(error);
+        return { type: 'host-error', message: fn.mapError ? fn.mapError(message) : message };
+      })
+      .then((outcome) => {
+        record.outcome = outcome;
+        record.finishedAt = new Date().toISOString();
+        const fields = { id: record.id, ...outcome };
+        if (outcome.type === 'ok') logger.info(`Spawn of ${fn.cache}/${fn.name} succeeded`, fields);
+        else logger.error(`Spawn of ${fn.cache}/${fn.name} failed (${outcome.type})`, fields);
+      });
+    runningSpawns.add(running);
+    void running.finally(() => runningSpawns.delete(running));
+    return record;
+  }
+
+  async function invokeWeb(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Extract<Route, { type: 'momento' | 'invoke' }>,
+    search: string,
+  ): Promise<void> {
+    const fn = lookup(route.cache, route.function);
+    const tokenMetadata = await authorize(req, route.cache, route.function);
+    if (fn.kind !== 'web') {
+      throw new HttpError(
+        400,
+        `${route.cache}/${route.function} is a spawn function, which cannot answer requests; spawn it with POST /spaces/${route.cache}/functions/${route.function}/spawn.`,
+      );
+    }
+    const body = await readBody(req, maxBodyBytes);
+    await track(async (controller) => {
+      const onClose = () => {
+        if (!res.writableFinished) controller.abort(new Error('the client went away'));
+      };
+      res.on('close', onClose);
+      const request: ServerInvokeRequest = {
+        method: req.method ?? 'GET',
+        path: route.path,
+        query: queryPairs(search),
+        headers: requestHeaders(req),
+        body,
+        signal: controller.signal,
+      };
+      if (tokenMetadata !== undefined) request.tokenMetadata = tokenMetadata;
+      let streaming: Awaited<ReturnType<ServableFunction['invokeStreaming']>>;
+      try {
+        streaming = await fn.invokeStreaming(request);
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        const message = describe(error);
+        const mapped = fn.mapError ? fn.mapError(message) : message;
+        logger.error(`Invocation of ${fn.cache}/${fn.name} failed in the host`, { error: mapped });
+        throw new HttpError(500, `The function ${fn.name} failed: ${mapped}`);
+      }
+      if (!Number.isInteger(streaming.status) || streaming.status < 100 || streaming.status > 999) {
+        throw new HttpError(
+          502,
+          `The function ${fn.name} answered with status ${streaming.status}, which is not valid HTTP.`,
+        );
+      }
+      try {
+        res.writeHead(streaming.status, flatHeaders(streaming.headers));
+      } catch (error) {
+        throw new HttpError(
+          502,
+          `The function ${fn.name} answered with a header HTTP cannot carry: ${describe(error)}`,
+        );
+      }
+      res.flushHeaders();
+      try {
+        for await (const chunk of streaming.body) {
+          if (controller.signal.aborted) break;
+          if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) {
+          logger.error(`The response stream of ${fn.cache}/${fn.name} failed`, { error: describe(error) });
+          res.destroy(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+      }
+      if (controller.signal.aborted) {
+        logger.info(`Cancelled ${fn.cache}/${fn.name}: the client went away`);
+        return;
+      }
+      res.end();
+    });
+  }
+
+  async function invokeAsync(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Extract<Route, { type: 'async-invoke' }>,
+    search: string,
+  ): Promise<void> {
+    const raw = req.headers['x-callback-url'];
+    const callbackUrl = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    if (!callbackUrl) {
+      throw new HttpError(
+        400,
+        'An async invoke needs an X-Callback-Url header: the URL the server POSTs the result to (for example X-Callback-Url: https://example.com/done).',
+      );
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(callbackUrl);
+    } catch {
+      throw new HttpError(
+        400,
+        `X-Callback-Url "${callbackUrl}" is not an absolute URL; give one like https://example.com/done.`,
+      );
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new HttpError(400, `X-Callback-Url must be an http or https URL, not ${parsed.protocol}.`);
+    }
+    const fn = lookup(route.cache, route.function);
+    const tokenMetadata = await authorize(req, route.cache, route.function);
+    if (fn.kind !== 'web') {
+      throw new HttpError(
+        400,
+        `${route.cache}/${route.function} is a spawn function; spawn it with POST /spaces/${route.cache}/functions/${route.function}/spawn.`,
+      );
+    }
+    const body = await readBody(req, maxBodyBytes);
+    await asyncStarted;
+    const request: ServerInvokeRequest & { tokenMetadata?: string } = {
+      method: req.method ?? 'POST',
+      path: route.path,
+      query: queryPairs(search),
+      headers: requestHeaders(req),
+      body,
+    };
+    if (tokenMetadata !== undefined) request.tokenMetadata = tokenMetadata;
+    let id: string;
+    try {
+      id = await asyncInvoker.accept({
+        cache: fn.cache,
+        function: fn.name,
+        callbackUrl: parsed.href,
+        request,
+      });
+    } catch (error) {
+      throw new HttpError(503, describe(error), { 'retry-after': '1' });
+    }
+    const out = Buffer.from(`${JSON.stringify({ invocationId: id, status: 'accepted' })}\n`);
+    res.writeHead(202, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': out.length,
+      'x-invocation-id': id,
+    });
+    res.end(out);
+  }
+
+  async function spawnRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Extract<Route, { type: 'spawn' }>,
+  ) {
+    const fn = lookup(route.cache, route.function);
+    await authorize(req, route.cache, route.function);
+    if (fn.kind !== 'spawn') {
+      throw new HttpError(
+        400,
+        `${route.cache}/${route.function} is a web function; invoke it at /spaces/${route.cache}/functions/${route.function}/invoke.`,
+      );
+    }
+    const payload = await readBody(req, maxBodyBytes);
+    const record = startSpawn(fn, payload);
+    sendJson(res, 202, { spawnId: record.id, function: fn.name, cache: fn.cache, status: 'spawned' });
+  }
+
+  async function admin(req: IncomingMessage, res: ServerResponse, route: Extract<Route, { type: 'admin' }>) {
+    if (route.action === 'health') {
+      sendJson(res, 200, { status: closing ? 'closing' : 'ok' });
+      return;
+    }
+    await authorizeAdmin(req);
+    switch (route.action) {
+      case 'functions':
+        sendJson(
+          res,
+          200,
+          registry.list().map((fn) => ({
+            name: fn.name,
+            cache: fn.cache,
+            kind: fn.kind,
+            urls:
+              fn.kind === 'web'
+                ? [`/functions/${fn.cache}/${fn.name}`, `/spaces/${fn.cache}/functions/${fn.name}/invoke`]
+                : [`/spaces/${fn.cache}/functions/${fn.name}/spawn`],
+          })),
+        );
+        return;
+      case 'spawns':
+        sendJson(res, 200, spawnRecords);
+        return;
+      case 'dead-letters':
+        await asyncStarted;
+        sendJson(res, 200, asyncInvoker.deadLetters() satisfies DeadLetter[]);
+        return;
+      case 'dead-letter-retry': {
+        await asyncStarted;
+        let outcome: 'delivered' | 'not-found';
+        try {
+          outcome = await asyncInvoker.retryDeadLetter(route.id!);
+        } catch (error) {
+          throw new HttpError(502, `Delivery failed again: ${describe(error)}. The dead letter is kept.`);
+        }
+        if (outcome === 'not-found') throw new HttpError(404, `No dead letter with id ${route.id}.`);
+        sendJson(res, 200, { id: route.id, status: 'delivered' });
+        return;
+      }
+      case 'dead-letter-delete':
+        await asyncStarted;
+        if (!(await asyncInvoker.deleteDeadLetter(route.id!))) {
+          throw new HttpError(404, `No dead letter with id ${route.id}.`);
+        }
+        res.writeHead(204).end();
+        return;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const route = matchRoute(method, url.pathname);
+    if (closing && route.type !== 'admin') {
+      res.shouldKeepAlive = false;
+      throw new HttpError(503, 'The server is shutting down; retry against another instance.', {
+        connection: 'close',
+        'retry-after': '1',
+      });
+    }
+    switch (route.type) {
+      case 'error':
+        throw new HttpError(
+          route.status,
+          route.message,
+          route.allow ? { allow: route.allow.join(', ') } : {},
+        );
+      case 'momento':
+      case 'invoke':
+        return invokeWeb(req, res, route, url.search);
+      case 'async-invoke':
+        return invokeAsync(req, res, route, url.search);
+      case 'spawn':
+        return spawnRoute(req, res, route);
+      case 'admin':
+        return admin(req, res, route);
+    }
+  }
+
+  const http = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        sendText(res, error.status, error.message, error.headers);
+        return;
+      }
+      logger.error('Unexpected server error', {
+        error: error instanceof Error ? error.stack : String(error),
+      });
+      sendText(res, 500, `Internal server error: ${describe(error)}`);
+    });
+  });
+
+  async function shutdown(): Promise<ShutdownReport> {
+    closing = true;
+    const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeIdleConnections();
+    const deadline = Date.now() + shutdownTimeoutMs;
+    if (inFlight.size > 0) {
+      logger.info(`Waiting up to ${shutdownTimeoutMs} ms for ${inFlight.size} in-flight invocation(s)`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, shutdownTimeoutMs);
+        function done() {
+          clearTimeout(timer);
+          idleWaiters.delete(done);
+          resolve();
+        }
+        idleWaiters.add(done);
+      });
+    }
+    const cancelledRequests = inFlight.size;
+    for (const controller of inFlight) controller.abort(new Error('server shutdown deadline'));
+    if (cancelledRequests > 0)
+      logger.warn(`Cancelled ${cancelledRequests} invocation(s) still running at the deadline`);
+    if (runningSpawns.size > 0) {
+      await Promise.race([
+        Promise.allSettled([...runningSpawns]),
+        new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+      ]);
+    }
+    await asyncStarted.catch(() => {});
+    const asyncReport = await asyncInvoker.close(Math.max(0, deadline - Date.now()));
+    http.closeAllConnections();
+    await stopped;
+    return { cancelledRequests, async: asyncReport };
+  }
+
+  return {
+    registry,
+    asyncInvoker,
+    http,
+    async listen(port = 0, hostname = '127.0.0.1') {
+      await asyncStarted;
+      http.listen(port, hostname);
+      await once(http, 'listening');
+      const address = http.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    spawn(cache, name, payload) {
+      const fn = registry.get(cache, name);
+      if (!fn) throw new Error(registry.explainMissing(cache, name));
+      if (fn.kind !== 'spawn') throw new Error(`${cache}/${name} is a web function, not a spawn function.`);
+      return startSpawn(fn, payload);
+    },
+    spawns: () => [...spawnRecords],
+    close() {
+      closed ??= shutdown();
+      return closed;
+    },
+  };
+}
