@@ -1,0 +1,231 @@
+/**
+ * The storage contract behind the cache-scalar and cache-list services, and the pure rules
+ * both backends (memory, Redis/Valkey) share: conditions, hashes, list ranges, TTL limits.
+ */
+import { createHash } from 'node:crypto';
+import { type MaybePromise, ServiceError } from './errors.js';
+
+/**
+ * A comparison a conditional write makes against the stored value (or its hash). The six
+ * value conditions of `set-if`, plus `always` for `set-if-hash`'s `unconditional`.
+ *
+ * `not-equal` stores when the key is **missing or** its value differs (the Rust crate's
+ * reading, and Momento's `SetIfNotEqual`), see docs/cache.md.
+ */
+export type Condition =
+  | { tag: 'present' }
+  | { tag: 'absent' }
+  | { tag: 'always' }
+  | { tag: 'present-and-not-equal'; val: Uint8Array }
+  | { tag: 'equal'; val: Uint8Array }
+  | { tag: 'absent-or-equal'; val: Uint8Array }
+  | { tag: 'not-equal'; val: Uint8Array };
+
+/** What a conditional write compares: the stored value itself, or its hash. */
+export type CompareField = 'value' | 'hash';
+
+/** `begin-index`/`count` of a list erase range. */
+export interface ListRange {
+  readonly beginIndex: number;
+  readonly count: number;
+}
+
+/** A stored scalar with its hash. */
+export interface ValueWithHash {
+  readonly value: Uint8Array;
+  readonly hash: Uint8Array;
+}
+
+/** A popped element and the list's length after the pop. */
+export interface Popped {
+  readonly value: Uint8Array;
+  readonly listLength: number;
+}
+
+/** How a list write treats the list's TTL (the crate's `CollectionTtl`). */
+export interface ListWriteTtl {
+  /** Milliseconds, already validated and clamped. */
+  readonly ttlMs: number;
+  /** Reset the TTL of an existing list; a new list always gets `ttlMs`. */
+  readonly refresh: boolean;
+}
+
+/**
+ * The storage operations, scoped by cache name. Methods may answer synchronously (memory) or
+ * with a promise (Redis); throw {@link ServiceError} to pick the guest's WIT error case.
+ */
+export interface CacheBackend {
+  /** `memory` or `redis`. */
+  readonly kind: 'memory' | 'redis';
+  get(cache: string, key: Uint8Array): MaybePromise<Uint8Array | undefined>;
+  getWithHash(cache: string, key: Uint8Array): MaybePromise<ValueWithHash | undefined>;
+  set(cache: string, key: Uint8Array, value: Uint8Array, ttlMs: number): MaybePromise<void>;
+  /** Stores when `condition` holds for `field`; answers the new value's hash, or undefined. */
+  setIf(
+    cache: string,
+    key: Uint8Array,
+    value: Uint8Array,
+    ttlMs: number,
+    condition: Condition,
+    field: CompareField,
+  ): MaybePromise<Uint8Array | undefined>;
+  delete(cache: string, key: Uint8Array): MaybePromise<void>;
+  /** Adds values at one end (in the given order), truncating the other end; answers the length. */
+  listPush(
+    cache: string,
+    name: Uint8Array,
+    values: readonly Uint8Array[],
+    end: 'front' | 'back',
+    ttl: ListWriteTtl,
+    truncateToSize: number,
+  ): MaybePromise<number>;
+  listPop(cache: string, name: Uint8Array, end: 'front' | 'back'): MaybePromise<Popped | undefined>;
+  listErase(
+    cache: string,
+    name: Uint8Array,
+    ranges: readonly ListRange[] | 'all',
+  ): MaybePromise<number | undefined>;
+  listRemove(cache: string, name: Uint8Array, value: Uint8Array): MaybePromise<number | undefined>;
+  listFetch(
+    cache: string,
+    name: Uint8Array,
+    start: number | undefined,
+    end: number | undefined,
+  ): MaybePromise<Uint8Array[] | undefined>;
+  listLength(cache: string, name: Uint8Array): MaybePromise<number | undefined>;
+  listRetain(
+    cache: string,
+    name: Uint8Array,
+    start: number | undefined,
+    end: number | undefined,
+    ttl: ListWriteTtl,
+  ): MaybePromise<number | undefined>;
+  /** Removes every item of every cache (tests). */
+  flush(): MaybePromise<void>;
+  close(): MaybePromise<void>;
+}
+
+/**
+ * The hash `get-with-hash` and `set-if-hash` use: the raw 32-byte SHA-256 digest of the value
+ * bytes. Stable across hosts, backends and restarts (see docs/cache.md).
+ *
+ * @example
+ * ```ts
+ * valueHash(new TextEncoder().encode('x')).length; // 32
+ * ```
+ */
+export function valueHash(value: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(value).digest());
+}
+
+/** Byte equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether a conditional write stores, given the compared field of the current item
+ * (`undefined` when the key is missing).
+ *
+ * @example
+ * ```ts
+ * conditionHolds({ tag: 'not-equal', val: bytes('999') }, undefined); // true: missing counts as "not equal"
+ * ```
+ */
+export function conditionHolds(condition: Condition, current: Uint8Array | undefined): boolean {
+  switch (condition.tag) {
+    case 'always':
+      return true;
+    case 'present':
+      return current !== undefined;
+    case 'absent':
+      return current === undefined;
+    case 'present-and-not-equal':
+      return current !== undefined && !bytesEqual(current, condition.val);
+    case 'equal':
+      return current !== undefined && bytesEqual(current, condition.val);
+    case 'absent-or-equal':
+      return current === undefined || bytesEqual(current, condition.val);
+    case 'not-equal':
+      return current === undefined || !bytesEqual(current, condition.val);
+  }
+}
+
+/**
+ * Resolves a start-inclusive, end-exclusive pair of signed indexes against a list length,
+ * like a Python slice: negative indexes count from the back, out-of-range indexes are clamped,
+ * and an empty or inverted range selects nothing. Answers `[begin, end)` with `begin <= end`.
+ *
+ * @example
+ * ```ts
+ * sliceBounds(5, -2, undefined); // [3, 5]
+ * sliceBounds(5, 4, 1);          // [4, 4] (empty)
+ * ```
+ */
+export function sliceBounds(
+  length: number,
+  start: number | undefined,
+  end: number | undefined,
+): [number, number] {
+  const clamp = (index: number) => (index < 0 ? Math.max(0, length + index) : Math.min(index, length));
+  const begin = start === undefined ? 0 : clamp(start);
+  const stop = end === undefined ? length : clamp(end);
+  return [begin, Math.max(begin, stop)];
+}
+
+/** The longest TTL either backend keeps (about 285,000 years); longer TTLs are clamped to it. */
+export const MAX_TTL_MS = 2 ** 53 - 1 - 4_102_444_800_000;
+
+/**
+ * Validates a guest TTL (`u64` milliseconds): 0 is refused with `invalid-argument`, values above
+ * {@link MAX_TTL_MS} (e.g. the crate's saturated `u64::MAX`) are clamped.
+ *
+ * @example
+ * ```ts
+ * ttlFromWit(60000n); // 60000
+ * ```
+ */
+export function ttlFromWit(ttl: bigint | number): number {
+  const value = typeof ttl === 'bigint' ? ttl : BigInt(Math.trunc(ttl));
+  if (value <= 0n) {
+    throw new ServiceError(
+      'invalid-argument',
+      'ttl must be greater than 0 milliseconds; pass the time the item should live, e.g. 60000 for one minute',
+    );
+  }
+  return value > BigInt(MAX_TTL_MS) ? MAX_TTL_MS : Number(value);
+}
+
+/** Limits the services enforce, answering `limit-exceeded` / `invalid-argument` when crossed. */
+export interface CacheLimits {
+  /** Largest key or list name in bytes (default 4096). */
+  readonly maxKeyBytes: number;
+  /** Largest scalar value or list element in bytes (default 5 MiB, Momento's item size limit). */
+  readonly maxItemBytes: number;
+}
+
+/** The default {@link CacheLimits}. */
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { maxKeyBytes: 4096, maxItemBytes: 5 * 1024 * 1024 };
+
+/** Checks a key or list name against the limits. */
+export function checkKey(key: Uint8Array, limits: CacheLimits, what = 'key'): void {
+  if (key.length === 0) throw new ServiceError('invalid-argument', `${what} must not be empty`);
+  if (key.length > limits.maxKeyBytes) {
+    throw new ServiceError(
+      'limit-exceeded',
+      `${what} of ${key.length} bytes exceeds the ${limits.maxKeyBytes}-byte limit; use a shorter ${what} (e.g. a hash of it)`,
+    );
+  }
+}
+
+/** Checks a value against the limits. */
+export function checkValue(value: Uint8Array, limits: CacheLimits, what = 'value'): void {
+  if (value.length > limits.maxItemBytes) {
+    throw new ServiceError(
+      'limit-exceeded',
+      `${what} of ${value.length} bytes exceeds the ${limits.maxItemBytes}-byte item limit; split it or store it elsewhere`,
+    );
+  }
+}
