@@ -109,9 +109,10 @@ class Scanner {
 
   private number(): void {
     const b = this.b;
+    const start = this.i;
     if (b[this.i] === 0x2d) this.i++;
     const first = b[this.i];
-    if (first === undefined) this.fail('invalid number', this.i);
+    if (first === undefined) this.fail('EOF while parsing a value', this.i);
     if (first === 0x30) {
       this.i++;
       if (isDigit(b[this.i])) this.peekFail('invalid number');
@@ -121,22 +122,33 @@ class Scanner {
       this.i++;
       this.fail('invalid number', this.i);
     }
+    let float = false;
     if (b[this.i] === 0x2e) {
+      float = true;
       this.i++;
       if (!isDigit(b[this.i])) {
-        if (this.i >= b.length) this.peekFail('EOF while parsing a value');
+        if (this.i >= b.length) this.fail('EOF while parsing a value', this.i);
         this.peekFail('invalid number');
       }
       while (isDigit(b[this.i])) this.i++;
     }
     if (b[this.i] === 0x65 || b[this.i] === 0x45) {
+      float = true;
       this.i++;
       if (b[this.i] === 0x2b || b[this.i] === 0x2d) this.i++;
       if (!isDigit(b[this.i])) {
-        if (this.i < b.length) this.i++;
+        if (this.i >= b.length) this.fail('EOF while parsing a value', this.i);
+        this.i++;
         this.fail('invalid number', this.i);
       }
       while (isDigit(b[this.i])) this.i++;
+    }
+    // serde_json parses integers that overflow u64/i64 as floats too, so any infinite value is out of range.
+    if (
+      (float || this.i - start > 300) &&
+      !Number.isFinite(Number(decodeUtf8Strict(b.subarray(start, this.i))))
+    ) {
+      this.fail('number out of range', this.i);
     }
   }
 
@@ -151,7 +163,9 @@ class Scanner {
       if (c === QUOTE) {
         const end = this.i;
         this.i++;
-        if (findUtf8Error(b, start, end)) this.fail('invalid unicode code point', this.i);
+        const bad = findUtf8Error(b, start, end);
+        // serde_json reports the position just past the first byte of the invalid sequence.
+        if (bad) this.fail('invalid unicode code point', start + bad.validUpTo + 1);
         return [start, end];
       }
       if (c === BACKSLASH) {
@@ -321,31 +335,53 @@ export function locatePath(bytes: Uint8Array, path: readonly PropertyKey[]): Sou
   return undefined;
 }
 
+/** Texts that may hold a number JSON.parse turns into Infinity (serde_json: "number out of range"). */
+const MAYBE_OUT_OF_RANGE = /[eE][+-]?\d{3}|\d{300}/;
+/** Texts with a `\uD800`–`\uDFFF` escape, which JSON.parse accepts unpaired and serde_json does not. */
+const SURROGATE_ESCAPE = /\\u[dD][89abAB]|\\u[dD][c-fC-F]/;
+
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const child of Array.isArray(value) ? value : Object.values(value))
+    if (hasNonFinite(child)) return true;
+  return false;
+}
+
+function jsonError(found: { reason: string; position: SourcePosition }, cause?: unknown): ExtractError {
+  const { reason, position } = found;
+  return new ExtractError(`${reason} at line ${position.line} column ${position.column}`, {
+    kind: 'json',
+    reason,
+    position,
+    cause,
+  });
+}
+
 /**
  * Parses UTF-8 JSON bytes like `serde_json::from_slice` into a JavaScript value. Errors are
- * {@link ExtractError}s (kind `'json'` or `'utf8'`) with serde_json's wording and position.
+ * {@link ExtractError}s (kind `'json'`) with serde_json's wording and position.
+ *
+ * The fast path is the engine's `JSON.parse`; the byte scanner only runs to explain a failure, or
+ * when the text may hold something JSON.parse accepts and serde_json rejects (an unpaired surrogate
+ * escape, a number out of the f64 range).
  * @internal
  */
 export function parseJsonBytes(bytes: Uint8Array): unknown {
-  let text: string | undefined;
+  let value: unknown;
   try {
-    text = decodeUtf8Strict(bytes);
-    return JSON.parse(text);
+    const text = decodeUtf8Strict(bytes);
+    value = JSON.parse(text);
+    if (!SURROGATE_ESCAPE.test(text) && !(MAYBE_OUT_OF_RANGE.test(text) && hasNonFinite(value))) return value;
   } catch (cause) {
     const found = findJsonSyntaxError(bytes);
-    if (found) {
-      const { reason, position } = found;
-      throw new ExtractError(`${reason} at line ${position.line} column ${position.column}`, {
-        kind: 'json',
-        reason,
-        position,
-        cause,
-      });
-    }
-    if (cause instanceof ExtractError) throw cause;
+    if (found) throw jsonError(found, cause);
     throw new ExtractError(`invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}`, {
       kind: 'json',
       cause,
     });
   }
+  const found = findJsonSyntaxError(bytes);
+  if (found) throw jsonError(found);
+  return value;
 }
