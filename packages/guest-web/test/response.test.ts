@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { freshInstance } from './helpers.js';
+
+describe('WebResponse', () => {
+  it('defaults to 200, no headers, empty body', async () => {
+    const { gw } = await freshInstance();
+    const r = new gw.WebResponse();
+    expect([r.status, r.headers, r.body.text()]).toEqual([200, [], '']);
+  });
+
+  it('is immutable: each builder returns a new response and leaves the original as it was', async () => {
+    const { gw } = await freshInstance();
+    const base = new gw.WebResponse().header('a', '1');
+    const created = base.withStatus(201).header('b', '2').withBody('x');
+    expect([base.status, base.headers, base.body.text()]).toEqual([200, [{ name: 'a', value: '1' }], '']);
+    expect([created.status, created.headers, created.body.text()]).toEqual([
+      201,
+      [
+        { name: 'a', value: '1' },
+        { name: 'b', value: '2' },
+      ],
+      'x',
+    ]);
+    expect(Object.isFrozen(created.headers)).toBe(true);
+  });
+
+  it('header() appends (duplicates kept), withHeaders() replaces, in every accepted form', async () => {
+    const { gw } = await freshInstance();
+    const r = new gw.WebResponse().header('x', '1').header('x', '2');
+    expect(r.headers.map((h) => h.value)).toEqual(['1', '2']);
+    const pairs = r.withHeaders([['only', 'one']]);
+    expect(pairs.headers).toEqual([{ name: 'only', value: 'one' }]);
+    expect(r.withHeaders({ a: 'b', c: 'd' }).headers).toEqual([
+      { name: 'a', value: 'b' },
+      { name: 'c', value: 'd' },
+    ]);
+    expect(r.withHeaders(new Headers([['K', 'v']])).headers).toEqual([{ name: 'k', value: 'v' }]);
+    expect(r.withHeaders([]).headers).toEqual([]);
+  });
+
+  it('withBody() sets the body and never adds a content-type', async () => {
+    const { gw, bytes } = await freshInstance();
+    const r = new gw.WebResponse().withBody('one').withBody(gw.json({ a: [1] }));
+    expect(r.headers).toEqual([]);
+    expect(r.body.text()).toBe('{"a":[1]}');
+    expect(r.withBody(new Uint8Array([1, 2])).body.bytes()).toEqual(new Uint8Array([1, 2]));
+    expect(r.withBody('ok', bytes.encode.text).body.text()).toBe('ok');
+  });
+
+  it('an inline body can be sent more than once', async () => {
+    const { gw } = await freshInstance();
+    const r = new gw.WebResponse({ body: 'again' });
+    expect(r.body.text()).toBe('again');
+    expect(r.body.text()).toBe('again');
+  });
+
+  it('the init object sets status, headers and body', async () => {
+    const { gw } = await freshInstance();
+    const r = new gw.WebResponse({ status: 404, headers: [['a', 'b']], body: 'missing' });
+    expect([r.status, r.headers, r.body.text()]).toEqual([404, [{ name: 'a', value: 'b' }], 'missing']);
+  });
+
+  it('rejects a status outside u16 and non-string headers with a message that says what to do', async () => {
+    const { gw } = await freshInstance();
+    const r = new gw.WebResponse();
+    for (const bad of [-1, 65536, 200.5, Number.NaN]) expect(() => r.withStatus(bad)).toThrow(/0 to 65535/);
+    expect(() => r.header('x', 1 as unknown as string)).toThrow(/String\(n\)/);
+    expect(() => r.withHeaders(42 as unknown as [])).toThrow(/headers must be/);
+  });
+
+  it('a JSON body that cannot be encoded throws EncodeError from withBody', async () => {
+    const { gw, bytes } = await freshInstance();
+    expect(() => new gw.WebResponse().withBody(gw.json({ n: 1n }))).toThrow(bytes.EncodeError);
+  });
+});
+
+describe('describeError', () => {
+  it('renders errors Debug-style', async () => {
+    const { gw } = await freshInstance();
+    expect(gw.describeError(new RangeError('too big'))).toBe('RangeError("too big")');
+    expect(gw.describeError('oops')).toBe('"oops"');
+    expect(gw.describeError(Object.assign(new Error('x'), { name: 'TokenError' }))).toBe('TokenError("x")');
+    expect(gw.describeError(new Error('quote " and\nnewline'))).toBe('Error("quote \\" and\\nnewline")');
+  });
+});
