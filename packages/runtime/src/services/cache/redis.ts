@@ -75,12 +75,12 @@ const SCRIPTS = {
   mfSetIf: `
 local k = KEYS[1]
 local t = redis.call('TYPE', k)['ok']
-if t ~= 'none' and t ~= 'hash' then ${WRONGTYPE} end
+local c, x = ARGV[5], ARGV[6]
+if t ~= 'none' and t ~= 'hash' and c ~= 'overwrite' then ${WRONGTYPE} end
 local cur = false
 if t == 'hash' then cur = redis.call('HGET', k, ARGV[4]) end
-local c, x = ARGV[5], ARGV[6]
 local store = false
-if c == 'always' then store = true
+if c == 'always' or c == 'overwrite' then store = true
 elseif c == 'present' then store = cur ~= false
 elseif c == 'absent' then store = cur == false
 elseif c == 'present-and-not-equal' then store = cur ~= false and cur ~= x
@@ -222,7 +222,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async set(cache: string, key: Uint8Array, value: Uint8Array, ttlMs: number): Promise<void> {
-    await this.setIf(cache, key, value, ttlMs, { tag: 'always' }, 'value');
+    await this.#write(cache, key, value, ttlMs, 'overwrite', '', 'value');
   }
 
   async setIf(
@@ -233,15 +233,34 @@ export class RedisCacheBackend implements CacheBackend {
     condition: Condition,
     field: CompareField,
   ): Promise<Uint8Array | undefined> {
+    return this.#write(
+      cache,
+      key,
+      value,
+      ttlMs,
+      condition.tag,
+      'val' in condition ? buf(condition.val) : '',
+      field,
+    );
+  }
+
+  async #write(
+    cache: string,
+    key: Uint8Array,
+    value: Uint8Array,
+    ttlMs: number,
+    condition: Condition['tag'] | 'overwrite',
+    compared: Buffer | string,
+    field: CompareField,
+  ): Promise<Uint8Array | undefined> {
     const hash = valueHash(value);
-    const compared = 'val' in condition ? buf(condition.val) : '';
     const stored = await this.#script('mfSetIf')(
       this.#key(cache, key),
       buf(value),
       buf(hash),
       ttlMs,
       field === 'hash' ? 'h' : 'v',
-      condition.tag,
+      condition,
       compared,
     );
     return stored === 1 ? hash : undefined;
