@@ -1,10 +1,10 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/cli.ts', 'src/bin.ts'],
   format: ['esm'],
   target: 'es2022',
-  dts: true,
+  dts: { entry: ['src/index.ts', 'src/cli.ts'] },
   sourcemap: true,
   clean: true,
   external: [/^momento:/, /^wasi:/],

@@ -1,0 +1,365 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundle, detectKind, scanUsage } from './bundle.js';
+import {
+  type BuildProgress,
+  explainComponentizeFailure,
+  isDeterministicFailure,
+  runComponentize,
+} from './componentize.js';
+import { BUNDLE_FILE, CONSOLE_FILE, ENTRY_FILE, renderConsoleShim, renderEntry } from './entry.js';
+import { BuildError } from './errors.js';
+import { inspectComponent } from './inspect.js';
+import {
+  type FunctionKind,
+  knownInterfaces,
+  readWitDeps,
+  renderWorld,
+  resolveWitDir,
+  SUPPORTED_WASI,
+  worldImports,
+} from './wit.js';
+
+export type { BuildProgress } from './componentize.js';
+export type { FunctionKind } from './wit.js';
+
+/** The componentize-js features the build turns off: the real platform provides none of them. */
+export const DISABLED_FEATURES = ['stdio', 'random', 'http', 'fetch-event'] as const;
+
+/** Bumped when the generated entry/world or the componentize options change meaning. */
+const CACHE_FORMAT = 1;
+const LOG_INTERFACE = 'momento:log/logging@1.0.0';
+
+/** Options of {@link build}. */
+export interface BuildOptions {
+  /** The function's TypeScript (or JavaScript) entry; its default export is `web(...)` or `spawn(...)`. */
+  entry: string;
+  /** Where to write the component. Default: `dist/<name>.wasm` beside the entry (`<name>` is the entry's
+   * file name, or its folder's name for `index.ts`). The source map goes to `<outFile>.map`. */
+  outFile?: string;
+  /** Cache folder for componentized outputs. Default: `node_modules/.cache/momento-functions` of the
+   * entry's project (the nearest folder with a package.json). */
+  cacheDir?: string;
+  /** Reuse a cached component when bundle, WIT and options are unchanged. Default `true`. */
+  cache?: boolean;
+  /** Web or spawn. Default: detected from the guest package the entry uses. */
+  kind?: FunctionKind;
+  /** A WIT folder with `deps/<package>/*.wit` to use instead of the bundled one. */
+  witDir?: string;
+  /** Minify the bundle (smaller JS in the snapshot; stack positions are still mapped). Default `false`. */
+  minify?: boolean;
+  /** esbuild `define` replacements, e.g. `{ 'process.env.NODE_ENV': '"production"' }`. */
+  define?: Record<string, string>;
+  /** A tsconfig.json for esbuild (paths, decorators, JSX). */
+  tsconfig?: string;
+  /** Use componentize-js's debug engine build (names section, ~1 MB larger). Default `false`. */
+  debugBuild?: boolean;
+  /** Called during the build (and every 100 ms of the componentize step). */
+  onProgress?: (progress: BuildProgress) => void;
+  /** Show a one-line progress display on stderr. Default: when stderr is a TTY and no `onProgress`. */
+  progress?: boolean;
+}
+
+/** What a build produced and found (also printed by the CLI). */
+export interface BuildReport {
+  /** The entry, relative to the current directory. */
+  entry: string;
+  kind: FunctionKind;
+  wasmPath: string;
+  sourceMapPath: string;
+  /** Component size in bytes. */
+  sizeBytes: number;
+  /** Every interface the component imports, as read from the component. */
+  imports: string[];
+  /** Every interface the component exports, as read from the component. */
+  exports: string[];
+  /** The `momento:*` imports. */
+  momentoImports: string[];
+  /** The `wasi:*` imports. */
+  wasiImports: string[];
+  /** WASI imports the engine pulls in beyond clocks and environment (never called by a TS function). */
+  engineWasiImports: string[];
+  /** `true` when componentize was skipped because nothing changed. */
+  cached: boolean;
+  /** Content hash of bundle + WIT + options (the cache key). */
+  hash: string;
+  /** Whether console.* is forwarded to momento:log (the bundle uses console). */
+  consoleToLog: boolean;
+  /** Randomness APIs the bundle uses (deterministic inside a component: see docs/build.md). */
+  randomness: string[];
+  timings: { bundleMs: number; componentizeMs: number; totalMs: number };
+  /** Things the user should know (randomness, engine WASI imports). */
+  warnings: string[];
+}
+
+/** The result of {@link build}. */
+export interface BuildResult {
+  wasmPath: string;
+  sourceMapPath: string;
+  report: BuildReport;
+}
+
+interface CacheMeta {
+  imports: string[];
+  exports: string[];
+  componentizeMs: number;
+}
+
+function projectDirOf(entry: string): string {
+  let dir = dirname(entry);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return dirname(entry);
+    dir = parent;
+  }
+}
+
+function defaultOutFile(entry: string): string {
+  const stem = basename(entry, extname(entry));
+  const name = stem === 'index' ? basename(dirname(entry)) : stem;
+  return join(dirname(entry), 'dist', `${name}.wasm`);
+}
+
+/** componentize-js's version (part of the cache key), found the way Node resolves the package. */
+function componentizeVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pj = join(dir, 'node_modules', '@bytecodealliance', 'componentize-js', 'package.json');
+    if (existsSync(pj)) return (JSON.parse(readFileSync(pj, 'utf8')) as { version: string }).version;
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
+function makeReporter(options: BuildOptions): (p: BuildProgress) => void {
+  if (options.onProgress) return options.onProgress;
+  const show = options.progress ?? process.stderr.isTTY === true;
+  if (!show) return () => {};
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let i = 0;
+  return (p) => {
+    if (p.phase === 'done') {
+      process.stderr.write('\r\x1b[K');
+      return;
+    }
+    process.stderr.write(
+      `\r\x1b[K${frames[i++ % frames.length]} ${p.message} ${(p.elapsedMs / 1000).toFixed(1)}s`,
+    );
+  };
+}
+
+/**
+ * Build a TypeScript Momento Function into a wasm32-wasip2 component: bundle with esbuild, wrap the
+ * default export, write a world with exactly the host interfaces the bundle imports, componentize
+ * with componentize-js (skipped when nothing changed), and report what the component imports.
+ *
+ * @example
+ * ```ts
+ * import { build } from '@momento-functions/build';
+ * const { wasmPath, report } = await build({ entry: 'src/index.ts', outFile: 'dist/greeter.wasm' });
+ * console.log(wasmPath, report.sizeBytes, report.imports);
+ * ```
+ */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const entry = resolve(options.entry);
+  if (!existsSync(entry)) {
+    throw new BuildError(`The entry ${options.entry} does not exist (resolved to ${entry}).`);
+  }
+  const entryLabel = relative(process.cwd(), entry) || entry;
+  const projectDir = projectDirOf(entry);
+  const wasmPath = resolve(options.outFile ?? defaultOutFile(entry));
+  const sourceMapPath = `${wasmPath}.map`;
+  const cacheDir = resolve(
+    options.cacheDir ?? join(projectDir, 'node_modules', '.cache', 'momento-functions'),
+  );
+  const report = makeReporter(options);
+
+  report({ phase: 'bundle', elapsedMs: 0, message: `bundling ${entryLabel}` });
+  const bundled = await bundle(entry, projectDir, {
+    ...(options.minify !== undefined ? { minify: options.minify } : {}),
+    ...(options.define ? { define: options.define } : {}),
+    ...(options.tsconfig ? { tsconfig: resolve(options.tsconfig) } : {}),
+  });
+  const bundleMs = Date.now() - started;
+  const kind = options.kind ?? detectKind(entry, projectDir, bundled);
+  const usage = scanUsage(bundled.code);
+
+  const witDir = resolveWitDir(options.witDir);
+  const deps = readWitDeps(witDir);
+  const specifiers = new Set(bundled.hostImports);
+  if (usage.console) specifiers.add(LOG_INTERFACE);
+  const imports = worldImports(specifiers, knownInterfaces(deps));
+  const world = renderWorld(kind, imports);
+  // Labelled relative to the project (not the cwd) so the cache key does not depend on where the build runs.
+  const entryCode = renderEntry(kind, relative(projectDir, entry), usage.console);
+  const consoleCode = usage.console ? renderConsoleShim() : '';
+  const debugBuild = options.debugBuild ?? false;
+
+  const hash = createHash('sha256')
+    .update(
+      JSON.stringify({
+        format: CACHE_FORMAT,
+        componentizeJs: componentizeVersion(),
+        features: DISABLED_FEATURES,
+        debugBuild,
+        world,
+        deps,
+        entryCode,
+        consoleCode,
+        code: bundled.code,
+      }),
+    )
+    .digest('hex');
+
+  const cacheEntry = join(cacheDir, hash.slice(0, 32));
+  const cachedWasm = join(cacheEntry, 'component.wasm');
+  const cachedMeta = join(cacheEntry, 'meta.json');
+  const cachedFailure = join(cacheEntry, 'failure.txt');
+  let meta: CacheMeta | undefined;
+  let cached = false;
+  if (options.cache !== false && existsSync(cachedFailure)) {
+    // The same inputs failed before in a way that depends only on them (e.g. a top-level host call).
+    throw explainComponentizeFailure(await readFile(cachedFailure, 'utf8'), entryLabel);
+  }
+  if (options.cache !== false && existsSync(cachedWasm) && existsSync(cachedMeta)) {
+    try {
+      meta = JSON.parse(await readFile(cachedMeta, 'utf8')) as CacheMeta;
+      cached = true;
+    } catch {
+      meta = undefined;
+    }
+  }
+
+  if (!meta) {
+    const tmp = join(cacheDir, `tmp-${hash.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const srcDir = join(tmp, 'src');
+    const tmpWit = join(tmp, 'wit');
+    const outDir = join(tmp, 'out');
+    try {
+      await mkdir(srcDir, { recursive: true });
+      await mkdir(outDir, { recursive: true });
+      await writeFile(join(srcDir, BUNDLE_FILE), bundled.code);
+      await writeFile(join(srcDir, ENTRY_FILE), entryCode);
+      if (usage.console) await writeFile(join(srcDir, CONSOLE_FILE), consoleCode);
+      for (const d of deps) {
+        await mkdir(join(tmpWit, 'deps', dirname(d.path)), { recursive: true });
+        await writeFile(join(tmpWit, 'deps', d.path), d.text);
+      }
+      await writeFile(join(tmpWit, 'world.wit'), world);
+      const componentizeStarted = Date.now();
+      report({
+        phase: 'componentize',
+        elapsedMs: 0,
+        message: 'componentizing (StarlingMonkey + wizer snapshot)',
+      });
+      const answer = await runComponentize(
+        {
+          workDir: srcDir,
+          sourcePath: join(srcDir, ENTRY_FILE),
+          witPath: tmpWit,
+          worldName: 'function',
+          disableFeatures: [...DISABLED_FEATURES],
+          debugBuild,
+          outPath: join(outDir, 'component.wasm'),
+        },
+        (elapsedMs) =>
+          report({
+            phase: 'componentize',
+            elapsedMs,
+            message: 'componentizing (StarlingMonkey + wizer snapshot)',
+          }),
+      );
+      if (!answer.ok) {
+        if (isDeterministicFailure(answer.message)) {
+          await mkdir(cacheEntry, { recursive: true });
+          await writeFile(cachedFailure, answer.message);
+        }
+        throw explainComponentizeFailure(answer.message, entryLabel);
+      }
+      const componentizeMs = Date.now() - componentizeStarted;
+      report({ phase: 'inspect', elapsedMs: 0, message: 'reading the component' });
+      const found = await inspectComponent(await readFile(join(outDir, 'component.wasm')));
+      meta = { ...found, componentizeMs };
+      await writeFile(join(outDir, 'meta.json'), JSON.stringify(meta, null, 2));
+      await rm(cacheEntry, { recursive: true, force: true });
+      try {
+        await rename(outDir, cacheEntry);
+      } catch (e) {
+        // Another build of the same content won the race: its output is identical.
+        if (!existsSync(cachedWasm)) throw e;
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    await pruneCache(cacheDir, 24);
+  }
+
+  await mkdir(dirname(wasmPath), { recursive: true });
+  await copyFile(cachedWasm, wasmPath);
+  await writeFile(sourceMapPath, withFileName(bundled.sourceMap, BUNDLE_FILE));
+  const sizeBytes = (await stat(wasmPath)).size;
+  report({ phase: 'done', elapsedMs: Date.now() - started, message: 'done' });
+
+  const wasiImports = meta.imports.filter((i) => i.startsWith('wasi:'));
+  const engineWasiImports = wasiImports.filter((i) => !SUPPORTED_WASI.includes(i.replace(/@[^@]+$/, '')));
+  const warnings: string[] = [];
+  if (usage.randomness.length > 0) {
+    warnings.push(
+      `${usage.randomness.join(', ')} ${usage.randomness.length > 1 ? 'are' : 'is'} used: inside a Momento Function (no wasi:random) the values are seeded at build time and identical in every instance. Never use them for ids, tokens or secrets; see docs/build.md "Randomness" for safe alternatives.`,
+    );
+  }
+  if (engineWasiImports.length > 0) {
+    warnings.push(
+      `componentize-js's engine also imports ${engineWasiImports.join(', ')}; a TypeScript function never calls them, but a host must provide them for linking.`,
+    );
+  }
+  return {
+    wasmPath,
+    sourceMapPath,
+    report: {
+      entry: entryLabel,
+      kind,
+      wasmPath,
+      sourceMapPath,
+      sizeBytes,
+      imports: meta.imports,
+      exports: meta.exports,
+      momentoImports: meta.imports.filter((i) => i.startsWith('momento:')),
+      wasiImports,
+      engineWasiImports,
+      cached,
+      hash,
+      consoleToLog: usage.console,
+      randomness: usage.randomness,
+      timings: { bundleMs, componentizeMs: cached ? 0 : meta.componentizeMs, totalMs: Date.now() - started },
+      warnings,
+    },
+  };
+}
+
+function withFileName(sourceMap: string, file: string): string {
+  const parsed = JSON.parse(sourceMap) as { file?: string };
+  parsed.file = file;
+  return JSON.stringify(parsed);
+}
+
+/** Keep the newest `keep` cache entries (each is a ~12 MB component). */
+async function pruneCache(cacheDir: string, keep: number): Promise<void> {
+  try {
+    const names = (await readdir(cacheDir)).filter((n) => /^[0-9a-f]{32}$/.test(n));
+    if (names.length <= keep) return;
+    const withTimes = await Promise.all(
+      names.map(async (n) => ({ n, t: (await stat(join(cacheDir, n))).mtimeMs })),
+    );
+    withTimes.sort((a, b) => b.t - a.t);
+    for (const { n } of withTimes.slice(keep)) await rm(join(cacheDir, n), { recursive: true, force: true });
+  } catch {
+    // Pruning is best effort.
+  }
+}

@@ -1,0 +1,130 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ENTRY_ERROR_MARKER } from './entry.js';
+import { BuildError } from './errors.js';
+
+/** componentize-js options the build uses (and hashes into its cache key). */
+export interface ComponentizeRequest {
+  /** Folder holding the entry and the bundle; wizer sees only this folder (mapped to `/`). */
+  workDir: string;
+  sourcePath: string;
+  witPath: string;
+  worldName: string;
+  disableFeatures: string[];
+  debugBuild: boolean;
+  outPath: string;
+}
+
+/** A progress notice while the slow step runs. */
+export interface BuildProgress {
+  /** `bundle`, `componentize` (the 5–13 s step), `inspect`, or `done`. */
+  phase: 'bundle' | 'componentize' | 'inspect' | 'done';
+  /** Milliseconds since the phase started. */
+  elapsedMs: number;
+  /** A one-line human description. */
+  message: string;
+}
+
+const CHILD = fileURLToPath(new URL('../lib/componentize-child.mjs', import.meta.url));
+
+/**
+ * Run componentize-js in a child process (its wizer step blocks with spawnSync, which would freeze
+ * a progress display in this process). Resolves with the raw error message on failure so the
+ * caller can turn it into advice.
+ */
+export function runComponentize(
+  req: ComponentizeRequest,
+  onTick: (elapsedMs: number) => void,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  if (!existsSync(CHILD)) throw new Error(`@momento-functions/build is incomplete: ${CHILD} is missing`);
+  return new Promise((resolvePromise, reject) => {
+    const started = Date.now();
+    const child = fork(CHILD, [], {
+      cwd: req.workDir,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [],
+    });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const timer = setInterval(() => onTick(Date.now() - started), 100);
+    let answer: { ok: true } | { ok: false; message: string } | undefined;
+    child.on('message', (m: { ok: boolean; message?: string }) => {
+      answer = m.ok ? { ok: true } : { ok: false, message: m.message ?? 'componentize failed' };
+    });
+    child.on('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      clearInterval(timer);
+      if (answer) resolvePromise(answer);
+      else
+        resolvePromise({
+          ok: false,
+          message: `componentize-js exited (code ${code}, signal ${signal}) without an answer.\n${output.trim()}`,
+        });
+    });
+    child.send({
+      sourcePath: req.sourcePath,
+      witPath: req.witPath,
+      worldName: req.worldName,
+      disableFeatures: req.disableFeatures,
+      debugBuild: req.debugBuild,
+      outPath: req.outPath,
+    });
+  });
+}
+
+const UNKNOWN_IMPORT = /attempted to call an unknown imported function: '([^']+)' '([^']+)'/;
+const TOP_LEVEL = /Exception while evaluating top-level script\s*\n([^\n]*)/;
+
+/** Whether a componentize failure depends only on the inputs (so it may be cached like a success). */
+export function isDeterministicFailure(message: string): boolean {
+  return message.includes(ENTRY_ERROR_MARKER) || UNKNOWN_IMPORT.test(message) || TOP_LEVEL.test(message);
+}
+
+/**
+ * Turn componentize-js's failure text into a `BuildError` that says what to do. Recognised: a host
+ * call (or Math.random / crypto) while the module is loaded at build time, an exception thrown by
+ * top-level code, and the entry's own check of the default export.
+ */
+export function explainComponentizeFailure(message: string, entryLabel: string): BuildError {
+  const marker = message.indexOf(ENTRY_ERROR_MARKER);
+  if (marker !== -1) {
+    const line = message
+      .slice(marker + ENTRY_ERROR_MARKER.length)
+      .split('\n')[0]!
+      .trim();
+    return new BuildError(`Build of ${entryLabel} failed: ${line}`);
+  }
+  const unknown = UNKNOWN_IMPORT.exec(message);
+  if (unknown) {
+    const [, iface, fn] = unknown;
+    if (iface!.startsWith('wasi:random/')) {
+      return new BuildError(
+        `Build of ${entryLabel} failed: Math.random() or crypto.getRandomValues()/randomUUID() is called at module top level (wasi:random '${fn}'). Module top-level code runs once, at build time, inside the snapshot, where no randomness source exists. Move the call into the handler (and read docs/build.md "Randomness": even there the values are the same in every instance).`,
+      );
+    }
+    if (iface!.startsWith('wasi:cli/environment')) {
+      return new BuildError(
+        `Build of ${entryLabel} failed: environment variables are read at module top level (wasi:cli/environment '${fn}'). Module top-level code runs once, at build time, inside the snapshot, where the function's configuration does not exist yet. Move the call into the handler.`,
+      );
+    }
+    return new BuildError(
+      `Build of ${entryLabel} failed: the host function '${iface}#${fn}' is called at module top level. Module top-level code runs once, at build time, inside the snapshot, where there is no host. Move this call into the handler (the function passed to web() or spawn()); if you want to compute something once per instance, do it lazily on the first call.`,
+    );
+  }
+  const top = TOP_LEVEL.exec(message);
+  if (top) {
+    return new BuildError(
+      `Build of ${entryLabel} failed: module top-level code threw while it was evaluated at build time (inside the snapshot): ${top[1]!.trim()}\nPositions refer to the bundled module (function.js); the source map written next to the .wasm resolves them. Fix the error, or move the code into the handler.`,
+    );
+  }
+  return new BuildError(`Build of ${entryLabel} failed in componentize-js:\n${message.trim()}`);
+}

@@ -1,0 +1,17 @@
+/**
+ * A build failed for a reason the user can fix; `message` says what was wrong and what to do.
+ *
+ * @example
+ * ```ts
+ * import { build, BuildError } from '@momento-functions/build';
+ * try {
+ *   await build({ entry: 'src/index.ts' });
+ * } catch (e) {
+ *   if (e instanceof BuildError) console.error(e.message);
+ *   else throw e;
+ * }
+ * ```
+ */
+export class BuildError extends Error {
+  override readonly name = 'BuildError';
+}

@@ -1,0 +1,6 @@
+export { type BuildOptions, type BuildReport, type BuildResult, build, DISABLED_FEATURES } from './build.js';
+export { type CommandIO, formatReport, runBuildCommand } from './cli.js';
+export type { BuildProgress } from './componentize.js';
+export { BuildError } from './errors.js';
+export { type ComponentInterfaces, inspectComponent } from './inspect.js';
+export { EXPORTED_INTERFACE, type FunctionKind } from './wit.js';

@@ -1,0 +1,30 @@
+/** The interfaces a component imports and exports, read from the component itself. */
+export interface ComponentInterfaces {
+  imports: string[];
+  exports: string[];
+}
+
+/** Parse the `import x;` / `export x;` lines of the world jco's `componentWit` prints. */
+export function parseWorldInterfaces(wit: string): ComponentInterfaces {
+  const imports: string[] = [];
+  const exports: string[] = [];
+  for (const m of wit.matchAll(/^\s*(import|export)\s+([^\s;{]+)\s*;/gm)) {
+    (m[1] === 'import' ? imports : exports).push(m[2]!);
+  }
+  return { imports, exports };
+}
+
+/**
+ * Read a component's imports and exports (through jco's `componentWit`, i.e. wasm-tools).
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { inspectComponent } from '@momento-functions/build';
+ * const { imports, exports } = await inspectComponent(await readFile('dist/ping.wasm'));
+ * ```
+ */
+export async function inspectComponent(bytes: Uint8Array): Promise<ComponentInterfaces> {
+  const { componentWit } = await import('@bytecodealliance/jco');
+  return parseWorldInterfaces(await componentWit(bytes));
+}
