@@ -178,8 +178,9 @@ export class WebEnvironment {
   /**
    * The invocation path: what the host's `invocation-path` returns, unchanged, or `""` when it
    * returns none (the crate's `http_path`). Whether it starts with `/` is the host's decision
-   * (the WIT example says `foo/bar`, the crate's doc `/search/me`); the reference host gives
-   * the sub-path below `/functions/<cache>/<function>` — see docs/guest-web.md.
+   * (the WIT example says `foo/bar`, the crate's doc `/search/me`; the reference host sends
+   * `/search/me`, and `/` when nothing follows the function's URL). To route without caring,
+   * use {@link pathSegments}. See docs/guest-web.md.
    * @example
    * ```ts
    * import { environment } from '@momento-functions/guest-web';
@@ -189,6 +190,23 @@ export class WebEnvironment {
   get path(): string {
     if (path === undefined) path = support.invocationPath() ?? '';
     return path;
+  }
+
+  /**
+   * The invocation path split on `/`, without empty segments: `['search', 'me']` for both
+   * `/search/me` and `search/me`, `[]` for `""` or `/`. Use it to route without caring whether
+   * the host puts a leading slash (reference §8.1). Segments keep their percent-encoding.
+   * @example
+   * ```ts
+   * import { web, environment } from '@momento-functions/guest-web';
+   * export default web(() => {
+   *   const [resource, id] = environment().pathSegments;
+   *   return { resource, id };
+   * });
+   * ```
+   */
+  get pathSegments(): readonly string[] {
+    return Object.freeze(this.path.split('/').filter((segment) => segment !== ''));
   }
 
   /**

@@ -191,9 +191,8 @@ class RawStream implements RawSink {
 
 /**
  * Starts nothing yet: returns a sink whose first `send` turns this invocation into a
- * server-sent-event response. The host then commits status 200 (the reference host's choice;
- * see docs/guest-web.md) and `content-type: text/event-stream`, `cache-control: no-cache`,
- * `connection: keep-alive`. Makes no host call by itself (like the crate's
+ * server-sent-event response. The host then commits the status (its choice, reference §8.3) and
+ * `content-type: text/event-stream`, `cache-control: no-cache`, `connection: keep-alive`. Makes no host call by itself (like the crate's
  * `sse_streaming_response`).
  *
  * Once events are sent, the handler's own response only ends the stream: its headers are

@@ -103,6 +103,22 @@ describe('environment()', () => {
     }
   });
 
+  it('pathSegments ignores leading, trailing and doubled slashes', async () => {
+    for (const [given, segments] of [
+      [undefined, []],
+      ['/', []],
+      ['foo/bar', ['foo', 'bar']],
+      ['/search/me/', ['search', 'me']],
+      ['//a//b', ['a', 'b']],
+    ] as const) {
+      const { gw, host } = await freshInstance();
+      host.path = given;
+      expect(gw.environment().pathSegments).toEqual(segments);
+      expect(gw.environment().pathSegments).toEqual(segments);
+      expect(host.calls).toEqual([{ fn: 'invocation-path' }]);
+    }
+  });
+
   it('cache name, function name and invocation id come from the environment variables', async () => {
     const { gw, host } = await freshInstance();
     host.env = [
