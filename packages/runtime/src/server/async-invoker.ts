@@ -104,30 +104,29 @@ interface StoredJob extends Omit<AsyncJob, 'request' | 'result'> {
 }
 
 function toStored(job: AsyncJob): StoredJob {
-  const { body, ...request } = job.request;
+  const { request, result, ...rest } = job;
+  const { body, ...head } = request;
   const stored: StoredJob = {
-    ...job,
-    request: { ...request, bodyBase64: Buffer.from(body).toString('base64') },
+    ...rest,
+    request: { ...head, bodyBase64: Buffer.from(body).toString('base64') },
   };
-  if (job.result) {
-    const { body: resultBody, ...rest } = job.result;
-    stored.result = { ...rest, bodyBase64: Buffer.from(resultBody).toString('base64') };
+  if (result) {
+    const { body: resultBody, ...resultHead } = result;
+    stored.result = { ...resultHead, bodyBase64: Buffer.from(resultBody).toString('base64') };
   }
   return stored;
 }
 
 function fromStored(stored: StoredJob): AsyncJob {
-  const { bodyBase64, ...request } = stored.request;
+  const { request, result, ...rest } = stored;
+  const { bodyBase64, ...head } = request;
   const job: AsyncJob = {
-    ...stored,
-    request: { ...request, body: new Uint8Array(Buffer.from(bodyBase64, 'base64')) },
-    result: undefined,
+    ...rest,
+    request: { ...head, body: new Uint8Array(Buffer.from(bodyBase64, 'base64')) },
   };
-  if (stored.result) {
-    const { bodyBase64: b, ...rest } = stored.result;
-    job.result = { ...rest, body: new Uint8Array(Buffer.from(b, 'base64')) };
-  } else {
-    delete job.result;
+  if (result) {
+    const { bodyBase64: resultBody, ...resultHead } = result;
+    job.result = { ...resultHead, body: new Uint8Array(Buffer.from(resultBody, 'base64')) };
   }
   return job;
 }

@@ -304,14 +304,18 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       .spawn(payload)
       .catch((error): SpawnOutcome => {
         const message = describe(error);
-        return { type: 'host-error', message: fn.mapError ? fn.mapError(message) : message };
+        return { tag: 'trap', val: fn.mapError ? fn.mapError(message) : message };
       })
       .then((outcome) => {
         record.outcome = outcome;
         record.finishedAt = new Date().toISOString();
-        const fields = { id: record.id, ...outcome };
-        if (outcome.type === 'ok') logger.info(`Spawn of ${fn.cache}/${fn.name} succeeded`, fields);
-        else logger.error(`Spawn of ${fn.cache}/${fn.name} failed (${outcome.type})`, fields);
+        const note = 'val' in outcome ? (fn.mapError ? fn.mapError(outcome.val) : outcome.val) : undefined;
+        const fields = note === undefined ? { id: record.id } : { id: record.id, note };
+        if (outcome.tag === 'ok' || outcome.tag === 'ok-note') {
+          logger.info(`Spawn of ${fn.cache}/${fn.name} succeeded (${outcome.tag})`, fields);
+        } else {
+          logger.error(`Spawn of ${fn.cache}/${fn.name} failed (${outcome.tag})`, fields);
+        }
       });
     runningSpawns.add(running);
     void running.finally(() => runningSpawns.delete(running));
@@ -354,8 +358,10 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         if (controller.signal.aborted) return;
         const message = describe(error);
         const mapped = fn.mapError ? fn.mapError(message) : message;
-        logger.error(`Invocation of ${fn.cache}/${fn.name} failed in the host`, { error: mapped });
-        throw new HttpError(500, `The function ${fn.name} failed: ${mapped}`);
+        const status = (error as { status?: unknown }).status;
+        const code = typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+        logger.error(`Invocation of ${fn.cache}/${fn.name} failed in the host (${code})`, { error: mapped });
+        throw new HttpError(code, `The function ${fn.name} failed: ${mapped}`);
       }
       if (!Number.isInteger(streaming.status) || streaming.status < 100 || streaming.status > 999) {
         throw new HttpError(

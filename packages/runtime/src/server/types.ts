@@ -40,11 +40,17 @@ export interface ServerStreamingResponse {
   body: AsyncIterable<Uint8Array>;
 }
 
-/** What a spawn function reported (reference §1.4). */
+/**
+ * What a spawn function reported (reference §1.4), as the host gives it: the WIT cases, or
+ * `trap` when the invocation failed in the host.
+ */
 export type SpawnOutcome =
-  | { type: 'ok'; note?: string }
-  | { type: 'failed'; note?: string }
-  | { type: 'host-error'; message: string };
+  | { readonly tag: 'ok' }
+  | { readonly tag: 'ok-note'; readonly val: string }
+  | { readonly tag: 'failed' }
+  | { readonly tag: 'failed-note'; readonly val: string }
+  | { readonly tag: 'host-error'; readonly val: string }
+  | { readonly tag: 'trap'; readonly val: string };
 
 /** The kind of function: a web function answers requests, a spawn function is spawned. */
 export type FunctionKind = 'web' | 'spawn';

@@ -119,6 +119,6 @@ export const worker: ServableFunction = {
   async spawn(payload) {
     const text = new TextDecoder().decode(payload);
     spawned.push(text);
-    return text === 'fail' ? { type: 'failed', note: 'asked to fail' } : { type: 'ok' };
+    return text === 'fail' ? { tag: 'failed-note', val: 'asked to fail' } : { tag: 'ok' };
   },
 };

@@ -237,8 +237,8 @@ describe('spawn', () => {
     await until(() => server.spawns().some((s) => s.id === spawnId && s.outcome));
     const spawns = await (await fetch(`${url}/_momento/spawns`)).json();
     expect(spawns.find((s: { id: string }) => s.id === spawnId).outcome).toEqual({
-      type: 'failed',
-      note: 'asked to fail',
+      tag: 'failed-note',
+      val: 'asked to fail',
     });
     expect(spawned).toEqual(['fail']);
     const web = await fetch(`${url}/spaces/default/functions/echo/spawn`, { method: 'POST' });

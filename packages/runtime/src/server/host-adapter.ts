@@ -1,0 +1,156 @@
+/**
+ * Turns functions loaded by the runtime host into {@link ServableFunction}s, building TypeScript
+ * entries with `@momento-functions/build` first.
+ */
+import { extname } from 'node:path';
+import type { FunctionHandle, Host } from '../types.js';
+import type { FunctionConfig } from './config.js';
+import { type ErrorMapper, errorMapperForWasm } from './source-map.js';
+import type { Pair, ServableFunction, ServerInvokeRequest, SpawnOutcome } from './types.js';
+
+/** A progress line from loading (building, loading). */
+export type LoadProgress = (message: string) => void;
+
+/** The result of building an entry: where the component and its source map are. */
+export interface BuiltEntry {
+  wasmPath: string;
+  sourceMapPath?: string;
+  kind?: 'web' | 'spawn';
+  /** `true` when the build reused a cached component. */
+  cached?: boolean;
+}
+
+/** Builds a TypeScript/JavaScript entry into a component (default: `@momento-functions/build`). */
+export type EntryBuilder = (
+  entry: string,
+  options: { kind?: 'web' | 'spawn'; onProgress?: LoadProgress },
+) => Promise<BuiltEntry>;
+
+/**
+ * The default {@link EntryBuilder}: `build()` from `@momento-functions/build` (imported on first
+ * use, so serving only `.wasm` files never loads the componentizer).
+ *
+ * @example
+ * ```ts
+ * const { wasmPath } = await buildEntry('src/index.ts', {});
+ * ```
+ */
+export const buildEntry: EntryBuilder = async (entry, options) => {
+  const { build } = await import('@momento-functions/build');
+  const result = await build({
+    entry,
+    ...(options.kind ? { kind: options.kind } : {}),
+    progress: false,
+    ...(options.onProgress
+      ? {
+          onProgress: (p: { phase: string; elapsedMs: number; message?: string }) => {
+            if (p.message) options.onProgress?.(p.message);
+          },
+        }
+      : {}),
+  });
+  return {
+    wasmPath: result.wasmPath,
+    sourceMapPath: result.sourceMapPath,
+    kind: result.report.kind,
+    cached: result.report.cached,
+  };
+};
+
+/** Whether an entry is a component (`.wasm`) rather than source to build. */
+export function isComponentPath(entry: string): boolean {
+  return extname(entry).toLowerCase() === '.wasm';
+}
+
+/**
+ * Wraps a loaded {@link FunctionHandle} for the server.
+ *
+ * @example
+ * ```ts
+ * const handle = await host.load('ping.wasm', { name: 'ping' });
+ * const servable = servableFromHandle(handle, errorMapperForWasm('ping.wasm'));
+ * ```
+ */
+export function servableFromHandle(handle: FunctionHandle, mapError?: ErrorMapper): ServableFunction {
+  const toRequest = (request: ServerInvokeRequest) => ({
+    method: request.method,
+    path: request.path,
+    query: request.query,
+    headers: request.headers,
+    body: request.body,
+    ...(request.tokenMetadata !== undefined ? { tokenMetadata: request.tokenMetadata } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  const pairs = (headers: readonly (readonly [string, string])[]): Pair[] => headers.map(([n, v]) => [n, v]);
+  const servable: ServableFunction = {
+    name: handle.name,
+    cache: handle.cache,
+    kind: handle.kind,
+    async invoke(request) {
+      const res = await handle.invoke(toRequest(request));
+      return { status: res.status, headers: pairs(res.headers), body: res.body };
+    },
+    async invokeStreaming(request) {
+      const res = await handle.invokeStreaming(toRequest(request));
+      return { status: res.status, headers: pairs(res.headers), body: res.body };
+    },
+    async spawn(payload) {
+      const outcome: SpawnOutcome = await handle.spawn(payload);
+      return outcome;
+    },
+  };
+  if (mapError) servable.mapError = mapError;
+  return servable;
+}
+
+/** A function loaded from its config, with what is needed to reload it. */
+export interface LoadedFunction {
+  config: FunctionConfig;
+  handle: FunctionHandle;
+  servable: ServableFunction;
+  wasmPath: string;
+  sourceMapPath?: string;
+}
+
+/**
+ * Builds (when the entry is source) and loads one configured function into a host. Errors say
+ * which function failed and why.
+ *
+ * @example
+ * ```ts
+ * const loaded = await loadConfiguredFunction(host, { name: 'ping', entry: 'examples/ping/index.ts' });
+ * ```
+ */
+export async function loadConfiguredFunction(
+  host: Host,
+  config: FunctionConfig,
+  options: { builder?: EntryBuilder; onProgress?: LoadProgress } = {},
+): Promise<LoadedFunction> {
+  let wasmPath = config.entry;
+  let sourceMapPath: string | undefined;
+  if (!isComponentPath(config.entry)) {
+    options.onProgress?.(`building ${config.name} from ${config.entry}`);
+    const built = await (options.builder ?? buildEntry)(config.entry, {
+      ...(config.kind ? { kind: config.kind } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    wasmPath = built.wasmPath;
+    sourceMapPath = built.sourceMapPath;
+  }
+  options.onProgress?.(`loading ${config.name} from ${wasmPath}`);
+  const handle = await host.load(wasmPath, {
+    name: config.name,
+    cache: config.cache ?? 'default',
+    ...(config.env ? { env: config.env } : {}),
+  });
+  if (config.kind && handle.kind !== config.kind) {
+    handle.unload();
+    throw new Error(
+      `${config.name}: the config says kind "${config.kind}" but ${wasmPath} is a ${handle.kind} function; fix "kind" or the entry.`,
+    );
+  }
+  const mapError = errorMapperForWasm(wasmPath);
+  const loaded: LoadedFunction = { config, handle, servable: servableFromHandle(handle, mapError), wasmPath };
+  if (sourceMapPath) loaded.sourceMapPath = sourceMapPath;
+  return loaded;
+}

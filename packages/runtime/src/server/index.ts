@@ -1,0 +1,83 @@
+/**
+ * `@momento-functions/runtime` server: serve functions over HTTP with Momento's URL shapes.
+ *
+ * @module
+ */
+export {
+  AsyncInvoker,
+  type AsyncInvokerOptions,
+  type AsyncJob,
+  type AsyncShutdownReport,
+  type CallbackRetryOptions,
+  type DeadLetter,
+  deliverCallback,
+} from './async-invoker.js';
+export {
+  type AuthOptions,
+  canInvoke,
+  type PermissionDecision,
+  type TokenVerifier,
+  tokenFromHeaders,
+  type VerifiedToken,
+} from './auth.js';
+export {
+  CONFIG_FILE_NAMES,
+  ConfigError,
+  DEFAULT_CACHE,
+  defaultFunctions,
+  type FunctionConfig,
+  findConfigFile,
+  loadConfigFile,
+  parseFunctionFlag,
+  type ServeConfig,
+  validateConfig,
+} from './config.js';
+export {
+  type BuiltEntry,
+  buildEntry,
+  type EntryBuilder,
+  isComponentPath,
+  type LoadedFunction,
+  type LoadProgress,
+  loadConfiguredFunction,
+  servableFromHandle,
+} from './host-adapter.js';
+export { type ConsoleLoggerOptions, createConsoleLogger, shouldColor, silentLogger } from './log.js';
+export { FunctionRegistry } from './registry.js';
+export {
+  ADMIN_PREFIX,
+  type AdminAction,
+  INVOKE_METHODS,
+  MAX_CUSTOM_PATH_LEVELS,
+  matchRoute,
+  type Route,
+} from './routes.js';
+export {
+  type ConfiguredServer,
+  type CreateServerOptions,
+  createServer,
+  type ReloadReport,
+  type RunningServer,
+  resolveServeConfig,
+  type ServeOptions,
+  serve,
+  tokenSecret,
+} from './serve.js';
+export {
+  createFunctionServer,
+  type FunctionServer,
+  type FunctionServerOptions,
+  type ShutdownReport,
+  type SpawnRecord,
+} from './server.js';
+export { createErrorMapper, type ErrorMapper, errorMapperForWasm } from './source-map.js';
+export type {
+  FunctionKind,
+  Pair,
+  ServableFunction,
+  ServerInvokeRequest,
+  ServerInvokeResponse,
+  ServerLogger,
+  ServerStreamingResponse,
+  SpawnOutcome,
+} from './types.js';
