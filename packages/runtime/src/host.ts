@@ -1,0 +1,992 @@
+/**
+ * The host: loads components, runs each invocation in a never-used instance inside a sandbox
+ * worker, serves the guests' synchronous host calls from async services on the main thread,
+ * and enforces the limits.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { concat, HostStream } from './host-stream.js';
+import { checkImports, formatProblems, parseInterfaceName, type ImportProblem } from './interfaces.js';
+import { compileModules, defaultCacheDir, glueUrl, inspectAndTranspile } from './loader.js';
+import type {
+  BodyRef,
+  BufferMarker,
+  CallMessage,
+  CallReply,
+  DoneMessage,
+  FromWorker,
+  InvokeMessage,
+  LoadMessage,
+  SpawnMessage,
+  StreamMarker,
+  ToWorker,
+} from './protocol.js';
+import { builtinServices } from './services/builtin.js';
+import type { HostService, InvocationContext, ServiceFunction } from './services/types.js';
+import { httpErrorEvent } from './sse.js';
+import type {
+  BodyInput,
+  FunctionHandle,
+  Host,
+  HostLimits,
+  HostLogEntry,
+  HostOptions,
+  InvokeRequest,
+  InvokeResponse,
+  LoadOptions,
+  SpawnOutcome,
+  StreamingResponse,
+} from './types.js';
+import { MemoryCapError } from './wasm-memory.js';
+import { workerUrl } from './worker-url.js';
+
+/**
+ * A component could not be loaded: it is not a Momento function, or some of its imports would
+ * not link. `problems` names each import and why.
+ *
+ * @example
+ * try { await host.load('fn.wasm', { name: 'fn' }); } catch (e) { if (e instanceof LoadError) console.log(e.problems); }
+ */
+export class LoadError extends Error {
+  override name = 'LoadError';
+  /** Each import that is missing or that the platform would refuse. */
+  readonly problems: readonly ImportProblem[];
+  constructor(message: string, problems: readonly ImportProblem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+/**
+ * An invocation that could not complete normally; carries the HTTP status the host answers with.
+ *
+ * @example
+ * for await (const chunk of res.body) {} // may throw InvocationError { status: 504 } on a timeout mid-stream
+ */
+export class InvocationError extends Error {
+  override name = 'InvocationError';
+  /** The HTTP status this maps to (500 trap, 504 timeout, 503 busy, 413 too large...). */
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const DEFAULT_LIMITS: HostLimits = {
+  timeoutMs: 30_000,
+  memoryBytes: 256 * 1024 * 1024,
+  workerHeapMb: 512,
+  requestBodyBytes: 10 * 1024 * 1024,
+  responseBodyBytes: 10 * 1024 * 1024,
+  concurrency: Math.max(1, availableParallelism()),
+  maxQueued: 64,
+};
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function toBytes(body: BodyInput | undefined): Uint8Array {
+  if (body === undefined) return new Uint8Array(0);
+  if (typeof body === 'string') return encoder.encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+}
+
+function pairs(
+  input:
+    | Readonly<Record<string, string | readonly string[]>>
+    | Iterable<readonly [string, string]>
+    | undefined,
+): [string, string][] {
+  if (!input) return [];
+  if (Symbol.iterator in input)
+    return [...(input as Iterable<readonly [string, string]>)].map(([k, v]) => [k, v]);
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(input as Record<string, string | readonly string[]>)) {
+    if (typeof v === 'string') out.push([k, v]);
+    else for (const item of v) out.push([k, item]);
+  }
+  return out;
+}
+
+function queryPairs(query: InvokeRequest['query']): [string, string][] {
+  if (query === undefined) return [];
+  if (typeof query === 'string') return [...new URLSearchParams(query)];
+  if (query instanceof URLSearchParams) return [...query];
+  return pairs(query);
+}
+
+/** The invocation path as the guest sees it: no leading slash, `undefined` when empty (docs/runtime.md). */
+function invocationPath(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  const trimmed = path.replace(/^\/+/, '');
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function textResponse(status: number, message: string): InvokeResponse {
+  return makeResponse(status, [['content-type', 'text/plain; charset=utf-8']], encoder.encode(message));
+}
+
+function makeResponse(status: number, headers: [string, string][], body: Uint8Array): InvokeResponse {
+  return {
+    status,
+    headers,
+    body,
+    header(name: string) {
+      const lower = name.toLowerCase();
+      return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+    },
+    text() {
+      return decoder.decode(body);
+    },
+    json<T>() {
+      return JSON.parse(decoder.decode(body)) as T;
+    },
+  };
+}
+
+/** An async queue of chunks with an end and an error. */
+class ChunkQueue implements AsyncIterable<Uint8Array> {
+  readonly #items: Uint8Array[] = [];
+  #ended = false;
+  #error: Error | undefined;
+  #wake: (() => void) | undefined;
+
+  push(chunk: Uint8Array): void {
+    if (this.#ended || chunk.length === 0) return;
+    this.#items.push(chunk);
+    this.#wake?.();
+  }
+  end(error?: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    this.#wake?.();
+  }
+  get ended(): boolean {
+    return this.#ended;
+  }
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const item = this.#items.shift();
+      if (item) {
+        yield item;
+        continue;
+      }
+      if (this.#ended) {
+        if (this.#error) throw this.#error;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+}
+
+interface LoadedFunction {
+  id: number;
+  handle: FunctionHandle;
+  name: string;
+  cache: string;
+  kind: 'web' | 'spawn';
+  env: [string, string][];
+  load: LoadMessage;
+}
+
+/** What one running job reports to. */
+interface Job {
+  fn: LoadedFunction;
+  message: InvokeMessage | SpawnMessage;
+  requestBody: Uint8Array;
+  ctx: InvocationContext;
+  abort: AbortController;
+  streams: Map<number, HostStream>;
+  timer?: NodeJS.Timeout;
+  worker?: Sandbox;
+  finished: boolean;
+  onHead?(status: number, headers: [string, string][], sse: boolean): void;
+  onChunk?(bytes: Uint8Array): void;
+  onDone?(message: DoneMessage): void;
+  onSpawnDone?(result: SpawnOutcome): void;
+  onFail(status: number, message: string): void;
+}
+
+/** One sandbox worker and its bridge. */
+class Sandbox {
+  readonly worker: Worker;
+  readonly control = new SharedArrayBuffer(4);
+  readonly ctl = new Int32Array(this.control);
+  readonly replyPort: MessagePort;
+  job: Job | undefined;
+  dead = false;
+  readonly loadWaiters = new Map<number, (error?: string) => void>();
+
+  constructor(
+    url: URL,
+    heapMb: number,
+    onMessage: (sandbox: Sandbox, msg: FromWorker) => void,
+    onExit: (sandbox: Sandbox, code: number) => void,
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.replyPort = port1;
+    this.worker = new Worker(url, {
+      workerData: { control: this.control, replyPort: port2 },
+      transferList: [port2],
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.on('message', (msg: FromWorker) => onMessage(this, msg));
+    this.worker.on('error', () => undefined);
+    this.worker.on('exit', (code) => onExit(this, code));
+  }
+
+  post(message: ToWorker, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(message, transfer ?? []);
+  }
+
+  reply(reply: CallReply): void {
+    this.replyPort.postMessage(reply);
+    Atomics.store(this.ctl, 0, 1);
+    Atomics.notify(this.ctl, 0);
+  }
+}
+
+function defaultLogger(entry: HostLogEntry): void {
+  const where = [entry.functionName, entry.invocationId].filter(Boolean).join(' ');
+  process.stderr.write(`[momento-functions] ${entry.level}${where ? ` ${where}` : ''}: ${entry.message}\n`);
+}
+
+class HostImpl implements Host {
+  readonly limits: Readonly<HostLimits>;
+  readonly #services = new Map<string, HostService>();
+  readonly #sandboxes: Sandbox[] = [];
+  readonly #queue: Job[] = [];
+  readonly #functions = new Map<number, LoadedFunction>();
+  readonly #byName = new Map<string, LoadedFunction>();
+  readonly #cacheDir: string;
+  readonly #spares: number;
+  readonly #log: (entry: HostLogEntry) => void;
+  readonly #workerUrl: URL;
+  #nextId = 1;
+  #nextStream = 1;
+  #closed = false;
+
+  constructor(options: HostOptions, url: URL, cacheDir: string) {
+    this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
+    this.#cacheDir = cacheDir;
+    this.#spares = options.spares ?? 2;
+    this.#log = options.logger ?? defaultLogger;
+    this.#workerUrl = url;
+    for (const service of [...builtinServices(), spawnService(this), ...(options.services ?? [])]) {
+      this.#services.set(service.interface, service);
+    }
+    for (let i = 0; i < this.limits.concurrency; i++) this.#sandboxes.push(this.#newSandbox());
+  }
+
+  #newSandbox(): Sandbox {
+    return new Sandbox(
+      this.#workerUrl,
+      this.limits.workerHeapMb,
+      (s, m) => this.#onMessage(s, m),
+      (s, c) => this.#onExit(s, c),
+    );
+  }
+
+  log(entry: HostLogEntry): void {
+    try {
+      this.#log(entry);
+    } catch {
+      // A throwing logger must not take the host down.
+    }
+  }
+
+  get(cache: string, name: string): FunctionHandle | undefined {
+    return this.#byName.get(`${cache}/${name}`)?.handle;
+  }
+
+  findSpawnable(cache: string, name: string): LoadedFunction | undefined {
+    const fn = this.#byName.get(`${cache}/${name}`);
+    return fn?.kind === 'spawn' ? fn : undefined;
+  }
+
+  get queueIsFull(): boolean {
+    return this.#queue.length >= this.limits.maxQueued;
+  }
+
+  async load(component: string | Uint8Array, options: LoadOptions): Promise<FunctionHandle> {
+    if (this.#closed) throw new Error('the host is closed; create a new one with createHost()');
+    if (!options?.name)
+      throw new LoadError('host.load needs a function name: host.load(path, { name: "my-fn" })');
+    const cache = options.cache ?? 'default';
+    let bytes: Uint8Array;
+    if (typeof component === 'string') {
+      try {
+        bytes = new Uint8Array(await readFile(component));
+      } catch (error) {
+        throw new LoadError(`cannot read component ${component}: ${(error as Error).message}`);
+      }
+    } else {
+      bytes = component;
+    }
+    const info = await inspectAndTranspile(bytes, this.#cacheDir);
+    if (!info.kind) {
+      throw new LoadError(
+        `Function '${options.name}' exports neither momento:web-function/guest-function-web@1.0.0 nor momento:spawn-function/guest-function-spawn@1.0.0 (it exports: ${info.exports.join(', ') || 'nothing'}); build it with the web() or spawn() entry point`,
+      );
+    }
+    const check = checkImports(info.imports, this.#services.keys());
+    const problems = [...check.problems];
+    const imports: LoadMessage['imports'] = [];
+    for (const r of check.resolved) {
+      const unversioned = parseInterfaceName(r.name).base;
+      const functions = [...(info.importedFunctions[unversioned] ?? [])];
+      if (r.kind === 'service') {
+        const service = this.#services.get(r.served)!;
+        for (const fn of functions) {
+          if (typeof service.functions[fn] !== 'function') {
+            problems.push({
+              name: `${r.name}#${fn}`,
+              reason: `the service for ${r.served} has no function '${fn}'`,
+            });
+          }
+        }
+      }
+      if (r.kind === 'core' && r.served.endsWith('web-function-support@1.0.0') && info.kind === 'spawn') {
+        // Type-only use is fine; calls are refused at run time with a clear message.
+      }
+      imports.push({
+        name: r.name,
+        unversioned,
+        kind: r.kind,
+        served: r.kind === 'wasi' ? r.base : r.served,
+        functions,
+      });
+    }
+    if (problems.length > 0) throw new LoadError(formatProblems(options.name, problems), problems);
+    let modules: Record<string, WebAssembly.Module>;
+    try {
+      modules = await compileModules(info, this.limits.memoryBytes);
+    } catch (error) {
+      if (error instanceof MemoryCapError)
+        throw new LoadError(`Function '${options.name}': ${error.message}`);
+      throw error;
+    }
+    const id = this.#nextId++;
+    const load: LoadMessage = {
+      type: 'load',
+      fnId: id,
+      name: options.name,
+      kind: info.kind,
+      glueUrl: glueUrl(info),
+      modules,
+      imports,
+      spares: this.#spares,
+      memoryBytes: this.limits.memoryBytes,
+    };
+    const userEnv = Object.entries(options.env ?? {}).filter(([k]) => !k.startsWith('__'));
+    const fn: LoadedFunction = {
+      id,
+      name: options.name,
+      cache,
+      kind: info.kind,
+      env: [...userEnv, ['__CACHE_NAME', cache], ['__FUNCTION_NAME', options.name]],
+      load,
+      handle: undefined as unknown as FunctionHandle,
+    };
+    fn.handle = this.#makeHandle(fn, info.imports);
+    const results = await Promise.all(this.#sandboxes.map((s) => this.#loadInto(s, load)));
+    const failed = results.find((r) => r !== undefined);
+    if (failed) {
+      for (const s of this.#sandboxes) s.post({ type: 'unload', fnId: id });
+      throw new LoadError(`Function '${options.name}' failed to instantiate: ${failed}`);
+    }
+    const previous = this.#byName.get(`${cache}/${options.name}`);
+    if (previous) previous.handle.unload();
+    this.#functions.set(id, fn);
+    this.#byName.set(`${cache}/${options.name}`, fn);
+    return fn.handle;
+  }
+
+  #loadInto(sandbox: Sandbox, load: LoadMessage): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      sandbox.loadWaiters.set(load.fnId, resolve);
+      sandbox.post(load);
+    });
+  }
+
+  #makeHandle(fn: LoadedFunction, imports: readonly string[]): FunctionHandle {
+    return {
+      name: fn.name,
+      cache: fn.cache,
+      kind: fn.kind,
+      imports,
+      invoke: (request) => this.invoke(fn, request ?? {}),
+      invokeStreaming: (request) => this.invokeStreaming(fn, request ?? {}),
+      spawn: (payload) => this.spawn(fn, toBytes(payload)),
+      unload: () => {
+        if (!this.#functions.delete(fn.id)) return;
+        if (this.#byName.get(`${fn.cache}/${fn.name}`) === fn) this.#byName.delete(`${fn.cache}/${fn.name}`);
+        for (const s of this.#sandboxes) s.post({ type: 'unload', fnId: fn.id });
+      },
+    };
+  }
+
+  #context(fn: LoadedFunction, invocationId: string, abort: AbortController): InvocationContext {
+    return { functionName: fn.name, cacheName: fn.cache, invocationId, signal: abort.signal };
+  }
+
+  async invoke(fn: LoadedFunction, request: InvokeRequest): Promise<InvokeResponse> {
+    let res: StreamingResponse;
+    try {
+      res = await this.invokeStreaming(fn, request);
+    } catch (error) {
+      if (error instanceof InvocationError) return textResponse(error.status, error.message);
+      throw error;
+    }
+    const parts: Uint8Array[] = [];
+    try {
+      for await (const chunk of res.body) parts.push(chunk);
+    } catch (error) {
+      if (error instanceof InvocationError) return textResponse(error.status, error.message);
+      throw error;
+    }
+    return makeResponse(
+      res.status,
+      res.headers.map(([n, v]) => [n, v]),
+      concat(parts),
+    );
+  }
+
+  invokeStreaming(fn: LoadedFunction, request: InvokeRequest): Promise<StreamingResponse> {
+    if (fn.kind !== 'web') {
+      return Promise.reject(
+        new Error(`'${fn.name}' is a spawn function; call fn.spawn(payload) instead of invoke`),
+      );
+    }
+    const invocationId = request.invocationId ?? randomUUID();
+    const body = toBytes(request.body);
+    const log = (level: HostLogEntry['level'], message: string) =>
+      this.log({ level, message, functionName: fn.name, invocationId });
+    if (body.length > this.limits.requestBodyBytes) {
+      const message = `request body of ${body.length} bytes is larger than the limit of ${this.limits.requestBodyBytes} bytes (limits.requestBodyBytes)`;
+      log('warn', message);
+      return Promise.reject(new InvocationError(413, message));
+    }
+    const abort = new AbortController();
+    const message: InvokeMessage = {
+      type: 'invoke',
+      id: this.#nextId++,
+      fnId: fn.id,
+      invocationId,
+      env: [...fn.env, ['__INVOCATION_ID', invocationId]],
+      request: {
+        method: (request.method ?? 'POST').toUpperCase(),
+        path: invocationPath(request.path),
+        headers: pairs(request.headers).map(([n, v]) => [n.toLowerCase(), v]),
+        query: queryPairs(request.query),
+        tokenMetadata: request.tokenMetadata,
+        body,
+      },
+    };
+    return new Promise<StreamingResponse>((resolve, reject) => {
+      const queue = new ChunkQueue();
+      let headSent = false;
+      let mode: StreamingResponse['mode'] = 'complete';
+      let sent = 0;
+      const limit = this.limits.responseBodyBytes;
+      const head = (status: number, headers: [string, string][], m: StreamingResponse['mode']) => {
+        headSent = true;
+        mode = m;
+        resolve({ status, headers, mode: m, body: queue });
+      };
+      const push = (bytes: Uint8Array): boolean => {
+        sent += bytes.length;
+        if (sent > limit) {
+          const text = `response body is larger than the limit of ${limit} bytes (limits.responseBodyBytes)`;
+          log('error', text);
+          if (mode === 'sse') queue.push(httpErrorEvent(500, encoder.encode(text)));
+          queue.end(mode === 'sse' ? undefined : new InvocationError(500, text));
+          job.abort.abort();
+          return false;
+        }
+        queue.push(bytes);
+        return true;
+      };
+      const job: Job = {
+        fn,
+        message,
+        requestBody: body,
+        abort,
+        ctx: this.#context(fn, invocationId, abort),
+        streams: new Map(),
+        finished: false,
+        onHead: (status, headers, sse) => {
+          if (headSent) {
+            if (sse) mode = 'sse';
+            return;
+          }
+          head(status, headers, sse ? 'sse' : 'raw');
+        },
+        onChunk: (bytes) => {
+          if (!queue.ended) push(bytes);
+        },
+        onDone: (done) => {
+          void this.#finishWeb(job, done, {
+            headSent: () => headSent,
+            mode: () => mode,
+            head,
+            push,
+            end: () => queue.end(),
+            fail: (status, text) => job.onFail(status, text),
+          });
+        },
+        onFail: (status, text) => {
+          log(status >= 500 ? 'error' : 'warn', text);
+          if (!headSent) {
+            reject(new InvocationError(status, text));
+          } else if (mode === 'sse') {
+            queue.push(httpErrorEvent(status, encoder.encode(text)));
+            queue.end();
+          } else {
+            queue.end(new InvocationError(status, text));
+          }
+        },
+      };
+      request.signal?.addEventListener('abort', () =>
+        this.#cancel(job, 499, 'the caller aborted the invocation'),
+      );
+      this.#submit(job);
+    });
+  }
+
+  async #finishWeb(
+    job: Job,
+    done: DoneMessage,
+    out: {
+      headSent(): boolean;
+      mode(): StreamingResponse['mode'];
+      head(status: number, headers: [string, string][], mode: StreamingResponse['mode']): void;
+      push(bytes: Uint8Array): boolean;
+      end(): void;
+      fail(status: number, message: string): void;
+    },
+  ): Promise<void> {
+    const log = (level: HostLogEntry['level'], message: string) =>
+      this.log({ level, message, functionName: job.fn.name, invocationId: job.ctx.invocationId });
+    try {
+      if (done.streamed === 'no' || !out.headSent()) {
+        if (done.status < 100 || done.status > 999) {
+          out.fail(500, `the function returned an invalid HTTP status ${done.status}`);
+          return;
+        }
+        if (done.body.kind === 'stream') {
+          // A host stream handed back as the body: pass it through as it arrives.
+          const stream = this.#takeStream(job, done.body.id);
+          out.head(done.status, done.headers, 'complete');
+          if (stream) {
+            for await (const chunk of stream.chunks()) if (!out.push(chunk)) return stream.close();
+          }
+          out.end();
+          return;
+        }
+        const body = await this.#resolveBody(job, done.body);
+        if (body.length > this.limits.responseBodyBytes) {
+          out.fail(
+            500,
+            `the function returned a response body of ${body.length} bytes, larger than the limit of ${this.limits.responseBodyBytes} bytes (limits.responseBodyBytes)`,
+          );
+          return;
+        }
+        out.head(done.status, done.headers, 'complete');
+        out.push(body);
+        out.end();
+        return;
+      }
+      const body = await this.#resolveBody(job, done.body);
+      if (out.mode() === 'sse') {
+        if (done.status < 200 || done.status > 299) out.push(httpErrorEvent(done.status, body));
+      } else {
+        if (done.status < 200 || done.status > 299) {
+          log(
+            'warn',
+            `the function returned status ${done.status} after starting a raw stream; the status cannot be sent any more`,
+          );
+        }
+        if (body.length > 0) out.push(body);
+      }
+      out.end();
+    } catch (error) {
+      out.fail(500, `reading the response body failed: ${(error as Error).message}`);
+    } finally {
+      this.#cleanupStreams(job);
+    }
+  }
+
+  spawn(fn: LoadedFunction, payload: Uint8Array): Promise<SpawnOutcome> {
+    if (fn.kind !== 'spawn') {
+      return Promise.reject(
+        new Error(`'${fn.name}' is a web function; call fn.invoke(request) instead of spawn`),
+      );
+    }
+    const invocationId = randomUUID();
+    const abort = new AbortController();
+    return new Promise<SpawnOutcome>((resolve) => {
+      const job: Job = {
+        fn,
+        message: {
+          type: 'spawn',
+          id: this.#nextId++,
+          fnId: fn.id,
+          invocationId,
+          env: [...fn.env, ['__INVOCATION_ID', invocationId]],
+          payload,
+        },
+        requestBody: payload,
+        abort,
+        ctx: this.#context(fn, invocationId, abort),
+        streams: new Map(),
+        finished: false,
+        onSpawnDone: (result) => {
+          this.#cleanupStreams(job);
+          resolve(result);
+        },
+        onFail: (status, text) => {
+          this.#cleanupStreams(job);
+          this.log({ level: 'error', message: text, functionName: fn.name, invocationId });
+          resolve({ tag: 'trap', val: `${status}: ${text}` });
+        },
+      };
+      this.#submit(job);
+    });
+  }
+
+  #submit(job: Job): void {
+    if (this.#closed) {
+      job.onFail(503, 'the host is closed');
+      return;
+    }
+    const idle = this.#sandboxes.find((s) => !s.job && !s.dead);
+    if (idle) {
+      this.#start(idle, job);
+    } else if (this.#queue.length < this.limits.maxQueued) {
+      this.#queue.push(job);
+    } else {
+      job.finished = true;
+      job.onFail(
+        503,
+        `the host is busy: ${this.#sandboxes.length} invocations are running and ${this.#queue.length} are queued (limits.concurrency, limits.maxQueued); retry later`,
+      );
+    }
+  }
+
+  #start(sandbox: Sandbox, job: Job): void {
+    sandbox.job = job;
+    job.worker = sandbox;
+    job.timer = setTimeout(
+      () =>
+        this.#cancel(
+          job,
+          504,
+          `the function ran longer than its time limit of ${this.limits.timeoutMs} ms and was stopped (limits.timeoutMs)`,
+        ),
+      this.limits.timeoutMs,
+    );
+    sandbox.post(job.message);
+  }
+
+  /** Ends a job from the host side: stops its sandbox (a fresh one replaces it). */
+  #cancel(job: Job, status: number, message: string): void {
+    if (job.finished) return;
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) this.#queue.splice(queued, 1);
+    this.#finish(job);
+    job.abort.abort();
+    job.onFail(status, message);
+    const sandbox = job.worker;
+    if (sandbox && !sandbox.dead) this.#replace(sandbox);
+  }
+
+  #replace(sandbox: Sandbox): void {
+    sandbox.dead = true;
+    sandbox.job = undefined;
+    void sandbox.worker.terminate();
+    const index = this.#sandboxes.indexOf(sandbox);
+    if (this.#closed || index < 0) return;
+    const fresh = this.#newSandbox();
+    this.#sandboxes[index] = fresh;
+    for (const fn of this.#functions.values()) fresh.post(fn.load);
+    this.#next(fresh);
+  }
+
+  #finish(job: Job): void {
+    job.finished = true;
+    if (job.timer) clearTimeout(job.timer);
+    const sandbox = job.worker;
+    if (sandbox && sandbox.job === job) sandbox.job = undefined;
+  }
+
+  #next(sandbox: Sandbox): void {
+    if (sandbox.job || sandbox.dead) return;
+    const job = this.#queue.shift();
+    if (job) this.#start(sandbox, job);
+  }
+
+  #onExit(sandbox: Sandbox, code: number): void {
+    for (const resolve of sandbox.loadWaiters.values()) resolve(`the sandbox worker exited (code ${code})`);
+    sandbox.loadWaiters.clear();
+    if (sandbox.dead) return;
+    const job = sandbox.job;
+    if (job && !job.finished) {
+      this.#finish(job);
+      job.onFail(
+        500,
+        `the sandbox running the function crashed (worker exit code ${code}); it may have exceeded limits.workerHeapMb (${this.limits.workerHeapMb} MiB)`,
+      );
+    }
+    this.#replace(sandbox);
+  }
+
+  #onMessage(sandbox: Sandbox, msg: FromWorker): void {
+    switch (msg.type) {
+      case 'loaded': {
+        const waiter = sandbox.loadWaiters.get(msg.fnId);
+        sandbox.loadWaiters.delete(msg.fnId);
+        if (waiter) waiter(msg.error);
+        else if (msg.error)
+          this.log({
+            level: 'error',
+            message: `reloading a function into a fresh sandbox failed: ${msg.error}`,
+          });
+        return;
+      }
+      case 'log': {
+        const fn = msg.fnId !== undefined ? this.#functions.get(msg.fnId) : undefined;
+        this.log({ level: msg.level, message: msg.message, functionName: fn?.name });
+        return;
+      }
+      case 'call':
+        void this.#serveCall(sandbox, msg);
+        return;
+      case 'drop-stream': {
+        const job = sandbox.job;
+        const stream = job?.streams.get(msg.streamId);
+        if (job && stream) {
+          job.streams.delete(msg.streamId);
+          stream.close();
+        }
+        return;
+      }
+    }
+    const job = sandbox.job;
+    if (!job || job.message.id !== msg.id || job.finished) return;
+    switch (msg.type) {
+      case 'head':
+        job.onHead?.(msg.status, msg.headers, msg.sse);
+        return;
+      case 'chunk':
+        job.onChunk?.(msg.bytes);
+        return;
+      case 'done':
+        this.#finish(job);
+        job.onDone?.(msg);
+        this.#next(sandbox);
+        return;
+      case 'spawn-done':
+        this.#finish(job);
+        job.onSpawnDone?.(msg.result as SpawnOutcome);
+        this.#next(sandbox);
+        return;
+      case 'failed': {
+        this.#finish(job);
+        this.#cleanupStreams(job);
+        const what = msg.reason === 'memory' ? 'ran out of memory' : 'trapped';
+        job.onFail(500, `the function ${what}: ${msg.message}`);
+        this.#next(sandbox);
+        return;
+      }
+    }
+  }
+
+  async #serveCall(sandbox: Sandbox, msg: CallMessage): Promise<void> {
+    const job = sandbox.job;
+    let reply: CallReply;
+    try {
+      if (!job) throw new Error('host call outside an invocation');
+      if (msg.iface === '$buffer') {
+        reply = { ok: true, value: await this.#bufferOp(job, msg.fn, msg.args) };
+      } else {
+        const service = this.#services.get(msg.iface);
+        const fn = service?.functions[msg.fn] as ((...args: unknown[]) => unknown) | undefined;
+        if (!fn) throw new Error(`no host function ${msg.iface}#${msg.fn}`);
+        const args = await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)));
+        const value = await (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
+        reply = { ok: true, value: this.#registerStreams(job, value) };
+      }
+    } catch (error) {
+      reply = {
+        ok: false,
+        message: `host call ${msg.iface}#${msg.fn} failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+    if (sandbox.dead || sandbox.job !== job) return;
+    sandbox.reply(reply);
+  }
+
+  async #bufferOp(job: Job, op: string, args: unknown[]): Promise<unknown> {
+    const stream = job.streams.get(args[0] as number);
+    if (!stream) throw new Error('the buffer was already handed over or dropped');
+    switch (op) {
+      case 'remaining':
+        return stream.remaining();
+      case 'read':
+        return stream.read(args[1] as number);
+      case 'advance':
+        return stream.advance(args[1] as number);
+      case 'readAll':
+        job.streams.delete(args[0] as number);
+        return stream.readAll();
+      default:
+        throw new Error(`unknown buffer operation ${op}`);
+    }
+  }
+
+  #takeStream(job: Job, id: number): HostStream | undefined {
+    const stream = job.streams.get(id);
+    job.streams.delete(id);
+    return stream;
+  }
+
+  async #resolveBody(job: Job, ref: BodyRef): Promise<Uint8Array> {
+    switch (ref.kind) {
+      case 'bytes':
+        return ref.bytes;
+      case 'request':
+        return job.requestBody.subarray(ref.offset);
+      case 'stream': {
+        const stream = this.#takeStream(job, ref.id);
+        return stream ? stream.readAll() : new Uint8Array(0);
+      }
+    }
+  }
+
+  /** Guest buffers passed to a service arrive as `{ tag: 'value', val: bytes }` (reading host streams to the end). */
+  async #resolveArg(job: Job, value: unknown): Promise<unknown> {
+    if (Array.isArray(value)) return Promise.all(value.map((v) => this.#resolveArg(job, v)));
+    if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      const record = value as Record<string, unknown>;
+      if (
+        record.tag === 'buffer' &&
+        record.val &&
+        typeof record.val === 'object' &&
+        '$momentoBuffer' in record.val
+      ) {
+        return {
+          tag: 'value',
+          val: await this.#resolveBody(job, (record.val as BufferMarker).$momentoBuffer),
+        };
+      }
+      if ('$momentoBuffer' in record)
+        return this.#resolveBody(job, (record as unknown as BufferMarker).$momentoBuffer);
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(record)) out[k] = await this.#resolveArg(job, v);
+      return out;
+    }
+    return value;
+  }
+
+  /** Streamed `data` results become host streams the guest reads through a buffer. */
+  #registerStreams(job: Job, value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.#registerStreams(job, v));
+    if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      const record = value as Record<string, unknown>;
+      if (record.tag === 'buffer') {
+        const val = record.val;
+        if (val instanceof Uint8Array) return { tag: 'value', val };
+        if (val && typeof val === 'object' && Symbol.asyncIterator in val) {
+          const id = this.#nextStream++;
+          job.streams.set(id, new HostStream(val as AsyncIterable<Uint8Array>));
+          return { tag: 'buffer', val: { $momentoStream: id } satisfies StreamMarker };
+        }
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(record)) out[k] = this.#registerStreams(job, v);
+      return out;
+    }
+    return value;
+  }
+
+  #cleanupStreams(job: Job): void {
+    for (const stream of job.streams.values()) stream.close();
+    job.streams.clear();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const job of this.#queue.splice(0))
+      job.onFail(503, 'the host was closed before the invocation started');
+    for (const sandbox of this.#sandboxes) {
+      const job = sandbox.job;
+      if (job && !job.finished) {
+        this.#finish(job);
+        job.abort.abort();
+        job.onFail(503, 'the host was closed during the invocation');
+      }
+      sandbox.dead = true;
+    }
+    await Promise.all(this.#sandboxes.map((s) => s.worker.terminate()));
+    await Promise.all([...this.#services.values()].map(async (s) => s.close?.()));
+  }
+}
+
+/** The built-in `momento:spawn/spawn` service: runs a loaded spawn function of the same cache in the background. */
+function spawnService(host: HostImpl): HostService {
+  return {
+    interface: 'momento:spawn/spawn@1.0.0',
+    functions: {
+      spawnFunction: ((ctx: InvocationContext, name: string, data: Uint8Array) => {
+        const fn = host.findSpawnable(ctx.cacheName, name);
+        if (!fn) return { tag: 'err', val: { tag: 'function-not-found' } };
+        if (host.queueIsFull) {
+          return {
+            tag: 'err',
+            val: { tag: 'limit', val: 'the host is busy; too many invocations are queued' },
+          };
+        }
+        void fn.handle.spawn(data).then((outcome) => {
+          const note = 'val' in outcome ? `: ${outcome.val}` : '';
+          host.log({
+            level: outcome.tag === 'ok' || outcome.tag === 'ok-note' ? 'info' : 'warn',
+            message: `spawned by ${ctx.functionName} (${ctx.invocationId}) finished with ${outcome.tag}${note}`,
+            functionName: name,
+          });
+        });
+        return { tag: 'ok', val: undefined };
+      }) as ServiceFunction,
+    },
+  };
+}
+
+/**
+ * Starts a host: sandbox workers, the built-in services and any you pass.
+ *
+ * @example
+ * import { createHost } from '@momento-functions/runtime';
+ * const host = await createHost({ limits: { timeoutMs: 5_000 } });
+ * const fn = await host.load('dist/greeter.wasm', { name: 'greeter', env: { GREETING: 'hello' } });
+ * const res = await fn.invoke({ body: 'Ada' });
+ * console.log(res.status, res.text());
+ * await host.close();
+ */
+export async function createHost(options: HostOptions = {}): Promise<Host> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const url = await workerUrl(cacheDir);
+  return new HostImpl(options, url, cacheDir);
+}

@@ -1,0 +1,44 @@
+/**
+ * `@momento-functions/runtime`: the reference host for Momento Functions. Runs components built
+ * from TypeScript, Rust or C the way the platform does — a never-used instance per invocation,
+ * synchronous host calls served by async services, limits with clear errors.
+ *
+ * @example
+ * import { createHost } from '@momento-functions/runtime';
+ * const host = await createHost();
+ * const fn = await host.load('greeter.wasm', { name: 'greeter' });
+ * console.log((await fn.invoke({ body: 'Ada' })).text());
+ * await host.close();
+ *
+ * @packageDocumentation
+ */
+export { createHost, InvocationError, LoadError } from './host.js';
+export {
+  checkImports,
+  isSemverCompatible,
+  MOMENTO_INTERFACES,
+  WASI_POLICY,
+  type ImportProblem,
+} from './interfaces.js';
+export type {
+  HostBody,
+  HostService,
+  InvocationContext,
+  ServiceData,
+  ServiceFunction,
+  WitResult,
+} from './services/types.js';
+export { formatSseEvent, httpErrorEvent, SSE_HEADERS } from './sse.js';
+export type {
+  BodyInput,
+  FunctionHandle,
+  Host,
+  HostLimits,
+  HostLogEntry,
+  HostOptions,
+  InvokeRequest,
+  InvokeResponse,
+  LoadOptions,
+  SpawnOutcome,
+  StreamingResponse,
+} from './types.js';

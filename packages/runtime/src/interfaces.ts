@@ -1,0 +1,212 @@
+/**
+ * Which component imports this host serves, which the real platform would refuse, and how WASI
+ * versions are matched. Pure logic, used by the loader and unit-tested on its own.
+ */
+
+/** Interfaces the host core itself implements (the rest come from {@link HostService}s). */
+export const CORE_INTERFACES = [
+  'momento:bytes/bytes@1.0.0',
+  'momento:web-function/web-function-support@1.0.0',
+  'momento:web-function/web-function-stream@1.0.0',
+] as const;
+
+/** Every interface the real platform serves to a v2 guest (reference §1.2–§1.16). */
+export const MOMENTO_INTERFACES = [
+  ...CORE_INTERFACES,
+  'momento:cache-scalar/cache-scalar@1.0.0',
+  'momento:cache-list/cache-list@1.0.0',
+  'momento:http/http@1.0.0',
+  'momento:log/logging@1.0.0',
+  'momento:topic/topic@1.0.0',
+  'momento:token/token@1.0.0',
+  'momento:valkey/valkey@1.0.0',
+  'momento:aws-auth/aws-auth@1.0.0',
+  'momento:aws-s3/aws-s3@1.0.0',
+  'momento:aws-ddb/aws-ddb@1.0.0',
+  'momento:aws-secrets/aws-secrets@1.0.0',
+  'momento:aws-lambda/aws-lambda@1.0.0',
+  'momento:spawn/spawn@1.0.0',
+] as const;
+
+/** The exports a Momento function may have; exactly one of them. */
+export const WEB_EXPORT = 'momento:web-function/guest-function-web@1.0.0';
+/** The spawn-function export. */
+export const SPAWN_EXPORT = 'momento:spawn-function/guest-function-spawn@1.0.0';
+
+/**
+ * How the host treats a WASI interface (all `wasi:*@0.2.x`):
+ * - `served`: works as on the platform (clocks, environment, random, io/error, io/poll);
+ * - `trapping`: importable, but every call that would do I/O traps with a clear message,
+ *   as the platform does for stdio, streams, filesystem and exit.
+ * Anything else is refused at load: the platform fails such components at upload.
+ */
+export const WASI_POLICY: Readonly<Record<string, 'served' | 'trapping'>> = {
+  'wasi:cli/environment': 'served',
+  'wasi:clocks/wall-clock': 'served',
+  'wasi:clocks/monotonic-clock': 'served',
+  'wasi:random/random': 'served',
+  'wasi:random/insecure': 'served',
+  'wasi:random/insecure-seed': 'served',
+  'wasi:io/error': 'served',
+  'wasi:io/poll': 'served',
+  'wasi:io/streams': 'trapping',
+  'wasi:cli/stdin': 'trapping',
+  'wasi:cli/stdout': 'trapping',
+  'wasi:cli/stderr': 'trapping',
+  'wasi:cli/exit': 'trapping',
+  'wasi:cli/terminal-input': 'trapping',
+  'wasi:cli/terminal-output': 'trapping',
+  'wasi:cli/terminal-stdin': 'trapping',
+  'wasi:cli/terminal-stdout': 'trapping',
+  'wasi:cli/terminal-stderr': 'trapping',
+  'wasi:filesystem/types': 'trapping',
+  'wasi:filesystem/preopens': 'trapping',
+};
+
+/** A parsed `namespace:package/interface@version` name. */
+export interface InterfaceName {
+  /** `namespace:package/interface`, without the version. */
+  readonly base: string;
+  /** The version, or `undefined` when the import is unversioned. */
+  readonly version: string | undefined;
+}
+
+/**
+ * Splits an interface name into its unversioned base and its version.
+ *
+ * @example
+ * parseInterfaceName('wasi:clocks/wall-clock@0.2.3'); // { base: 'wasi:clocks/wall-clock', version: '0.2.3' }
+ */
+export function parseInterfaceName(name: string): InterfaceName {
+  const at = name.lastIndexOf('@');
+  if (at <= 0) return { base: name, version: undefined };
+  return { base: name.slice(0, at), version: name.slice(at + 1) };
+}
+
+/**
+ * Semver compatibility the way a component linker applies it: same major version, and for
+ * `0.x` the same minor (so `0.2.0`…`0.2.12` all match `0.2.x`, `1.0.0` matches `1.3.0`).
+ *
+ * @example
+ * isSemverCompatible('0.2.12', '0.2.3'); // true
+ * isSemverCompatible('0.3.0', '0.2.3'); // false
+ */
+export function isSemverCompatible(wanted: string, served: string): boolean {
+  const a = /^(\d+)\.(\d+)\.(\d+)/.exec(wanted);
+  const b = /^(\d+)\.(\d+)\.(\d+)/.exec(served);
+  if (!a || !b) return wanted === served;
+  if (a[1] !== b[1]) return false;
+  if (a[1] === '0') return a[2] === b[2];
+  return true;
+}
+
+/** Why one import cannot be linked. */
+export interface ImportProblem {
+  /** The import exactly as the component names it. */
+  readonly name: string;
+  /** What is wrong and what to do about it. */
+  readonly reason: string;
+}
+
+/** What the loader needs to know about one import after checking it. */
+export type ImportResolution =
+  | { readonly kind: 'core'; readonly name: string; readonly served: string }
+  | { readonly kind: 'service'; readonly name: string; readonly served: string }
+  | {
+      readonly kind: 'wasi';
+      readonly name: string;
+      readonly base: string;
+      readonly policy: 'served' | 'trapping';
+    };
+
+/** The outcome of checking a component's import list. */
+export interface ImportCheck {
+  readonly resolved: readonly ImportResolution[];
+  readonly problems: readonly ImportProblem[];
+}
+
+function findCompatible(name: string, candidates: Iterable<string>): string | undefined {
+  const { base, version } = parseInterfaceName(name);
+  for (const candidate of candidates) {
+    const c = parseInterfaceName(candidate);
+    if (c.base !== base) continue;
+    if (version === undefined || c.version === undefined || isSemverCompatible(version, c.version))
+      return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Checks each import against what this host serves (`served`: the core interfaces plus the
+ * registered services' interface names) and against the platform's allow-list, and names every
+ * import that is missing or that the real platform would refuse.
+ *
+ * @example
+ * const { problems } = checkImports(['wasi:sockets/tcp@0.2.0'], ['momento:log/logging@1.0.0']);
+ * // problems[0].reason: 'the platform links no wasi:sockets/tcp …'
+ */
+export function checkImports(imports: readonly string[], services: Iterable<string>): ImportCheck {
+  const resolved: ImportResolution[] = [];
+  const problems: ImportProblem[] = [];
+  const serviceNames = [...services];
+  for (const name of imports) {
+    const { base, version } = parseInterfaceName(name);
+    if (base.startsWith('wasi:')) {
+      const policy = WASI_POLICY[base];
+      if (!policy) {
+        problems.push({
+          name,
+          reason: `the platform links no ${base}; it accepts only wasi clocks, environment, random, io and the stdio/filesystem/exit stubs. Remove what pulls it in (for componentize-js, disable the feature; for Rust/C, stop using that std API).`,
+        });
+      } else if (version !== undefined && !isSemverCompatible(version, '0.2.0')) {
+        problems.push({
+          name,
+          reason: `WASI ${version} is not served; the platform links wasi:*@0.2.x. Build against WASI 0.2 (wasm32-wasip2 or the preview1 adapter).`,
+        });
+      } else {
+        resolved.push({ kind: 'wasi', name, base, policy });
+      }
+      continue;
+    }
+    const core = findCompatible(name, CORE_INTERFACES);
+    if (core) {
+      resolved.push({ kind: 'core', name, served: core });
+      continue;
+    }
+    const service = findCompatible(name, serviceNames);
+    if (service) {
+      resolved.push({ kind: 'service', name, served: service });
+      continue;
+    }
+    if (findCompatible(name, MOMENTO_INTERFACES)) {
+      problems.push({
+        name,
+        reason:
+          'the platform serves it but this host has no service for it; pass a HostService for it in createHost({ services })',
+      });
+    } else if (base.startsWith('momento:')) {
+      problems.push({
+        name,
+        reason: `not a Momento interface the platform serves (known: ${MOMENTO_INTERFACES.map((n) => parseInterfaceName(n).base).join(', ')}); check the WIT your guest was built against`,
+      });
+    } else {
+      problems.push({
+        name,
+        reason:
+          'the platform links only momento:* and a few wasi:* interfaces; a component importing anything else is refused at upload',
+      });
+    }
+  }
+  return { resolved, problems };
+}
+
+/**
+ * Formats a list of problems as one error message, one import per line.
+ *
+ * @example
+ * formatProblems('my-fn', [{ name: 'wasi:sockets/tcp@0.2.0', reason: '...' }]);
+ */
+export function formatProblems(functionName: string, problems: readonly ImportProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.name}: ${p.reason}`);
+  return `Function '${functionName}' cannot be loaded; ${problems.length} import${problems.length === 1 ? '' : 's'} would not link:\n${lines.join('\n')}`;
+}

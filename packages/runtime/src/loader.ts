@@ -1,0 +1,182 @@
+/**
+ * Loading a component: read its imports and exports, transpile it with jco once (cached on
+ * disk by content hash), and compile its core modules once (with the memory cap applied).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SPAWN_EXPORT, WEB_EXPORT } from './interfaces.js';
+import { capMemory, WASM_PAGE_BYTES } from './wasm-memory.js';
+
+/** Bumped whenever the transpile options or the cached layout change. */
+const CACHE_FORMAT = 'jco-1.35.0-sync-noshim-v1';
+
+/** What the loader learned about a component. */
+export interface ComponentInfo {
+  /** sha256 of the component bytes (hex). */
+  readonly hash: string;
+  /** Imported interfaces, versioned, exactly as the component names them. */
+  readonly imports: readonly string[];
+  /** Exported interfaces, versioned. */
+  readonly exports: readonly string[];
+  /** Imported function names per unversioned interface, as the jco glue destructures them. */
+  readonly importedFunctions: Readonly<Record<string, readonly string[]>>;
+  /** Absolute path of the transpiled glue module. */
+  readonly gluePath: string;
+  /** The core modules by the names the glue asks for. */
+  readonly coreModules: readonly string[];
+  /** The component's kind, from its export. */
+  readonly kind: 'web' | 'spawn' | undefined;
+}
+
+interface CachedMeta {
+  imports: string[];
+  exports: string[];
+  importedFunctions: Record<string, string[]>;
+  coreModules: string[];
+}
+
+/**
+ * The default cache directory: `node_modules/.cache/momento-functions` under the working
+ * directory when it has a node_modules, the OS temp directory otherwise.
+ */
+export function defaultCacheDir(): string {
+  const local = join(process.cwd(), 'node_modules');
+  if (existsSync(local)) return join(local, '.cache', 'momento-functions');
+  return join(tmpdir(), 'momento-functions-cache');
+}
+
+/** Reads the world of a component as wit text and pulls out its interface imports and exports. */
+function parseWorld(wit: string): { imports: string[]; exports: string[] } {
+  const imports: string[] = [];
+  const exports: string[] = [];
+  for (const match of wit.matchAll(/^\s*(import|export)\s+([^;{]+);/gm)) {
+    const name = match[2]!.trim();
+    if (match[1] === 'import') imports.push(name);
+    else exports.push(name);
+  }
+  return { imports, exports };
+}
+
+/** Pulls `const { a, b } = imports['iface'];` out of the glue: the functions each import uses. */
+function parseGlueImports(glue: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const match of glue.matchAll(/const \{([^}]*)\} = imports\['([^']+)'\];/g)) {
+    const names = match[1]!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const key = match[2]!;
+    out[key] = [...new Set([...(out[key] ?? []), ...names])];
+  }
+  return out;
+}
+
+/**
+ * Transpiles a component (or takes it from the cache) and describes it.
+ *
+ * @example
+ * const info = await inspectAndTranspile(await readFile('fn.wasm'), defaultCacheDir());
+ */
+export async function inspectAndTranspile(component: Uint8Array, cacheDir: string): Promise<ComponentInfo> {
+  const hash = createHash('sha256').update(component).digest('hex');
+  const dir = join(cacheDir, 'transpiled', `${hash.slice(0, 32)}-${CACHE_FORMAT}`);
+  const metaPath = join(dir, 'meta.json');
+  let meta: CachedMeta | undefined;
+  try {
+    meta = JSON.parse(await readFile(metaPath, 'utf8')) as CachedMeta;
+  } catch {
+    meta = undefined;
+  }
+  if (!meta) meta = await transpileInto(component, dir);
+  const kind = meta.exports.includes(WEB_EXPORT)
+    ? 'web'
+    : meta.exports.includes(SPAWN_EXPORT)
+      ? 'spawn'
+      : undefined;
+  return {
+    hash,
+    imports: meta.imports,
+    exports: meta.exports,
+    importedFunctions: meta.importedFunctions,
+    gluePath: join(dir, 'component.js'),
+    coreModules: meta.coreModules,
+    kind,
+  };
+}
+
+async function transpileInto(component: Uint8Array, dir: string): Promise<CachedMeta> {
+  const jco = await import('@bytecodealliance/jco');
+  let wit: string;
+  try {
+    wit = await jco.componentWit(component);
+  } catch (error) {
+    throw new Error(
+      `this is not a valid WebAssembly component (${error instanceof Error ? error.message : String(error)}); build it with componentize-js, or with jco new / wasm-tools component new for a core module`,
+    );
+  }
+  const world = parseWorld(wit);
+  const result = await jco.transpile(component, {
+    name: 'component',
+    instantiation: 'sync',
+    wasiShim: false,
+    noTypescript: true,
+    quiet: true,
+    base64Cutoff: 0,
+  });
+  const glueBytes = result.files['component.js'];
+  if (!glueBytes) throw new Error('jco transpile produced no component.js');
+  const glue = new TextDecoder().decode(glueBytes);
+  const coreModules = Object.keys(result.files).filter((f) => f.endsWith('.wasm'));
+  const meta: CachedMeta = {
+    imports: world.imports,
+    exports: world.exports,
+    importedFunctions: parseGlueImports(glue),
+    coreModules,
+  };
+  // Write to a private directory, then rename into place, so concurrent loaders never see half a cache entry.
+  const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await mkdir(staging, { recursive: true });
+  await writeFile(join(staging, 'component.js'), glueBytes);
+  for (const name of coreModules) await writeFile(join(staging, name), result.files[name]!);
+  await writeFile(join(staging, 'meta.json'), JSON.stringify(meta));
+  try {
+    await rename(staging, dir);
+  } catch {
+    // Someone else finished first; theirs is identical.
+    await rm(staging, { recursive: true, force: true });
+  }
+  return meta;
+}
+
+/**
+ * Compiles the component's core modules with their memories capped at `memoryBytes`.
+ *
+ * @example
+ * const modules = await compileModules(info, 256 * 1024 * 1024);
+ */
+export async function compileModules(
+  info: ComponentInfo,
+  memoryBytes: number,
+): Promise<Record<string, WebAssembly.Module>> {
+  const dir = join(info.gluePath, '..');
+  const names =
+    info.coreModules.length > 0 ? info.coreModules : (await readdir(dir)).filter((f) => f.endsWith('.wasm'));
+  const out: Record<string, WebAssembly.Module> = {};
+  const maxPages = Math.floor(memoryBytes / WASM_PAGE_BYTES);
+  await Promise.all(
+    names.map(async (name) => {
+      const bytes = new Uint8Array(await readFile(join(dir, name)));
+      out[name] = await WebAssembly.compile(capMemory(bytes, maxPages));
+    }),
+  );
+  return out;
+}
+
+/** The glue path as a URL workers can import. */
+export function glueUrl(info: ComponentInfo): string {
+  return pathToFileURL(info.gluePath).href;
+}

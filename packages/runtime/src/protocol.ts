@@ -1,0 +1,161 @@
+/**
+ * Messages between the host (main thread) and its sandbox workers. Internal.
+ *
+ * Host calls: the worker posts a {@link CallMessage} and blocks in `Atomics.wait` on its
+ * control word; the main thread runs the service, posts the {@link CallReply} on the worker's
+ * reply port, then stores 1 in the control word and notifies. The worker wakes and takes the
+ * reply synchronously with `receiveMessageOnPort`.
+ */
+
+/** Where a body the guest handed back lives. */
+export type BodyRef =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  /** The invocation's own request body from `offset` on (zero-copy pass-through). */
+  | { kind: 'request'; offset: number }
+  /** A host stream (a service result body) registered on the main thread. */
+  | { kind: 'stream'; id: number };
+
+/** The request as the worker needs it. */
+export interface WireRequest {
+  method: string;
+  path: string | undefined;
+  headers: [string, string][];
+  query: [string, string][];
+  tokenMetadata: string | undefined;
+  body: Uint8Array;
+}
+
+/** Everything a worker needs to run one loaded function. */
+export interface LoadMessage {
+  type: 'load';
+  fnId: number;
+  name: string;
+  kind: 'web' | 'spawn';
+  /** file: URL of the transpiled glue module. */
+  glueUrl: string;
+  /** Compiled core modules by the names the glue asks for. */
+  modules: Record<string, WebAssembly.Module>;
+  /** Imports to build: versioned name → how to serve it. */
+  imports: {
+    name: string;
+    unversioned: string;
+    kind: 'core' | 'service' | 'wasi';
+    served: string;
+    functions: string[];
+  }[];
+  /** Fresh instances to keep ready. */
+  spares: number;
+  /** Linear-memory cap, for error messages. */
+  memoryBytes: number;
+}
+
+export interface InvokeMessage {
+  type: 'invoke';
+  id: number;
+  fnId: number;
+  env: [string, string][];
+  invocationId: string;
+  request: WireRequest;
+}
+
+export interface SpawnMessage {
+  type: 'spawn';
+  id: number;
+  fnId: number;
+  env: [string, string][];
+  invocationId: string;
+  payload: Uint8Array;
+}
+
+export interface UnloadMessage {
+  type: 'unload';
+  fnId: number;
+}
+
+export type ToWorker = LoadMessage | InvokeMessage | SpawnMessage | UnloadMessage;
+
+export interface CallMessage {
+  type: 'call';
+  id: number;
+  iface: string;
+  fn: string;
+  args: unknown[];
+}
+
+export type CallReply = { ok: true; value: unknown } | { ok: false; message: string };
+
+export interface HeadMessage {
+  type: 'head';
+  id: number;
+  status: number;
+  headers: [string, string][];
+  sse: boolean;
+}
+
+export interface ChunkMessage {
+  type: 'chunk';
+  id: number;
+  bytes: Uint8Array;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  id: number;
+  status: number;
+  headers: [string, string][];
+  body: BodyRef;
+  /** Whether the function streamed (head already sent). */
+  streamed: 'no' | 'sse' | 'raw';
+}
+
+export interface SpawnDoneMessage {
+  type: 'spawn-done';
+  id: number;
+  result: { tag: string; val?: string };
+}
+
+export interface FailedMessage {
+  type: 'failed';
+  id: number;
+  reason: 'trap' | 'memory';
+  message: string;
+}
+
+export interface LoadedMessage {
+  type: 'loaded';
+  fnId: number;
+  error?: string;
+}
+
+export interface DropMessage {
+  type: 'drop-stream';
+  streamId: number;
+}
+
+export interface LogMessage {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fnId?: number;
+}
+
+export type FromWorker =
+  | CallMessage
+  | HeadMessage
+  | ChunkMessage
+  | DoneMessage
+  | SpawnDoneMessage
+  | FailedMessage
+  | LoadedMessage
+  | DropMessage
+  | LogMessage;
+
+/** Marker for a host stream inside a service result crossing to the worker. */
+export interface StreamMarker {
+  $momentoStream: number;
+}
+
+/** Marker for a guest-held buffer crossing to the main thread as a service argument. */
+export interface BufferMarker {
+  $momentoBuffer: BodyRef;
+}
