@@ -188,7 +188,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   });
   const bundleMs = Date.now() - started;
   const kind = options.kind ?? detectKind(entry, projectDir, bundled);
-  const usage = scanUsage(bundled.code);
+  const usage = await scanUsage(bundled.code);
 
   const witDir = resolveWitDir(options.witDir);
   const deps = readWitDeps(witDir);

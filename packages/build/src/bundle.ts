@@ -164,11 +164,36 @@ export interface UsageScan {
   randomness: string[];
 }
 
-/** Scan the bundled code for `console` and randomness APIs (cheap, conservative text scan). */
-export function scanUsage(code: string): UsageScan {
+const MARK = {
+  console: '__momento_scan_console__',
+  random: '__momento_scan_math_random__',
+  getRandomValues: '__momento_scan_get_random_values__',
+  randomUUID: '__momento_scan_random_uuid__',
+};
+
+/**
+ * Find the bundle's uses of the global `console` and of the randomness APIs. esbuild replaces only
+ * real references to the globals (not comments, strings, or shadowed names) with markers, and the
+ * markers are then looked for in its output.
+ */
+export async function scanUsage(code: string): Promise<UsageScan> {
+  const define: Record<string, string> = { console: MARK.console, 'globalThis.console': MARK.console };
+  define['Math.random'] = MARK.random;
+  define['globalThis.Math.random'] = MARK.random;
+  for (const root of ['crypto', 'globalThis.crypto', 'self.crypto']) {
+    define[`${root}.getRandomValues`] = MARK.getRandomValues;
+    define[`${root}.randomUUID`] = MARK.randomUUID;
+  }
+  const { code: marked } = await esbuild.transform(code, {
+    format: 'esm',
+    minifyWhitespace: true,
+    legalComments: 'none',
+    define,
+    logLevel: 'silent',
+  });
   const randomness: string[] = [];
-  if (/\bMath\.random\b/.test(code)) randomness.push('Math.random');
-  if (/\bgetRandomValues\b/.test(code)) randomness.push('crypto.getRandomValues');
-  if (/\brandomUUID\b/.test(code)) randomness.push('crypto.randomUUID');
-  return { console: /\bconsole\s*(\.|\[)/.test(code), randomness };
+  if (marked.includes(MARK.random)) randomness.push('Math.random');
+  if (marked.includes(MARK.getRandomValues)) randomness.push('crypto.getRandomValues');
+  if (marked.includes(MARK.randomUUID)) randomness.push('crypto.randomUUID');
+  return { console: marked.includes(MARK.console), randomness };
 }

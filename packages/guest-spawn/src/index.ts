@@ -1,0 +1,14 @@
+/**
+ * `@momento-functions/guest-spawn`: write Momento spawn functions in TypeScript.
+ *
+ * @packageDocumentation
+ */
+export {
+  SpawnFailure,
+  type SpawnFailureKind,
+  type SpawnResult,
+  SpawnSuccess,
+  type WitSpawnFailure,
+  type WitSpawnSuccess,
+} from './result.js';
+export { EXTRACT_FAILURE_PREFIX, type SpawnFunction, spawn } from './spawn.js';
