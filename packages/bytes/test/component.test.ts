@@ -58,10 +58,11 @@ type Invoke = (request: unknown) => {
   headers: unknown[];
   body: { tag: string; val: unknown };
 };
-let glue: {
-  instantiate: (getCore: (p: string) => WebAssembly.Module, imports: object) => Record<string, unknown>;
-};
-const cores = new Map<string, WebAssembly.Module>();
+/** Node's global WebAssembly (the TS libs used here do not declare it). */
+const Wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
+  .WebAssembly;
+let glue: { instantiate: (getCore: (p: string) => object, imports: object) => Record<string, unknown> };
+const cores = new Map<string, object>();
 
 async function buildProbe(): Promise<string> {
   const esbuild = await import('esbuild');
