@@ -12,7 +12,7 @@ import { SPAWN_EXPORT, WEB_EXPORT } from './interfaces.js';
 import { capMemory, WASM_PAGE_BYTES } from './wasm-memory.js';
 
 /** Bumped whenever the transpile options or the cached layout change. */
-const CACHE_FORMAT = 'jco-1.35.0-sync-noshim-v1';
+const CACHE_FORMAT = 'jco-1.35.0-sync-noshim-v2';
 
 /** What the loader learned about a component. */
 export interface ComponentInfo {
@@ -67,7 +67,7 @@ function parseGlueImports(glue: string): Record<string, string[]> {
   for (const match of glue.matchAll(/const \{([^}]*)\} = imports\['([^']+)'\];/g)) {
     const names = match[1]!
       .split(',')
-      .map((s) => s.trim())
+      .map((s) => s.split(':')[0]!.trim())
       .filter(Boolean);
     const key = match[2]!;
     out[key] = [...new Set([...(out[key] ?? []), ...names])];
@@ -119,14 +119,21 @@ async function transpileInto(component: Uint8Array, dir: string): Promise<Cached
     );
   }
   const world = parseWorld(wit);
-  const result = await jco.transpile(component, {
-    name: 'component',
-    instantiation: 'sync',
-    wasiShim: false,
-    noTypescript: true,
-    quiet: true,
-    base64Cutoff: 0,
-  });
+  let result: Awaited<ReturnType<typeof jco.transpile>>;
+  try {
+    result = await jco.transpile(component, {
+      name: 'component',
+      instantiation: 'sync',
+      wasiShim: false,
+      noTypescript: true,
+      quiet: true,
+      base64Cutoff: 0,
+    });
+  } catch (error) {
+    throw new Error(
+      `this is not a valid WebAssembly component (${error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error)}); build it with componentize-js, or turn a core module into a component with jco new / wasm-tools component new`,
+    );
+  }
   const glueBytes = result.files['component.js'];
   if (!glueBytes) throw new Error('jco transpile produced no component.js');
   const glue = new TextDecoder().decode(glueBytes);
