@@ -11,6 +11,8 @@ export default defineProject({
     name: 'guest-web',
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
+    // componentize-js takes 5–13 s per component (cached by content hash afterwards).
+    hookTimeout: 300_000,
   },
   resolve: {
     alias: {
@@ -18,6 +20,7 @@ export default defineProject({
       'momento:web-function/web-function-stream@1.0.0': here('./test/fakes/web-function-stream.ts'),
       'wasi:cli/environment@0.2.3': here('./test/fakes/wasi-environment.ts'),
       '@momento-functions/bytes': here('../bytes/src/index.ts'),
+      '@momento-functions/build': here('../build/src/index.ts'),
     },
   },
 });
