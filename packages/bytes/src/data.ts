@@ -65,7 +65,16 @@ export type WitData = { tag: 'buffer'; val: HostBuffer } | { tag: 'value'; val: 
  */
 export type DataInput = Data | Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
-/** The smallest read the guest asks the host for, like the Rust crate (16 KiB). */
+/**
+ * The smallest read the guest asks the host for, like the Rust crate (16 KiB): each host read is
+ * `read(max(remaining(), MIN_HOST_READ))`.
+ *
+ * @example
+ * ```ts
+ * import { MIN_HOST_READ } from '@momento-functions/bytes';
+ * const firstReadSize = (remaining: number) => Math.max(remaining, MIN_HOST_READ); // 16384 for a small body
+ * ```
+ */
 export const MIN_HOST_READ = 16384;
 const MAX_U32 = 0xffffffff;
 const EMPTY = new Uint8Array(0);

@@ -37,14 +37,20 @@ export interface Encoder<T> {
   encode(value: T): Data;
 }
 
-/** A value typed by a Standard Schema (zod, valibot, arktype, ...). */
-type SchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
-
 function extractor<T>(fn: (data: Data) => T): Extractor<T> {
   return { extract: fn };
 }
 
-/** Formats a Standard Schema path as `items[0].name` (`<root>` for the value itself). */
+/**
+ * Formats a Standard Schema path as `items[0].name` (`<root>` for the value itself), as schema
+ * error messages do.
+ *
+ * @example
+ * ```ts
+ * import { formatPath } from '@momento-functions/bytes';
+ * formatPath(['items', 0, 'name']); // 'items[0].name'
+ * ```
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '<root>';
   let out = '';
@@ -90,7 +96,7 @@ export function validateWithSchema<S extends StandardSchemaV1>(
   schema: S,
   value: unknown,
   bytes?: Uint8Array,
-): SchemaOutput<S> {
+): StandardSchemaV1.InferOutput<S> {
   const standard = schema?.['~standard'];
   if (typeof standard?.validate !== 'function') {
     throw new TypeError(
@@ -106,7 +112,7 @@ export function validateWithSchema<S extends StandardSchemaV1>(
       { kind: 'schema' },
     );
   }
-  const outcome = result as StandardSchemaV1.Result<SchemaOutput<S>>;
+  const outcome = result as StandardSchemaV1.Result<StandardSchemaV1.InferOutput<S>>;
   if (!outcome.issues) return outcome.value;
   const issues: SchemaIssue[] = outcome.issues.map((issue) => ({
     path: normalizePath(issue.path),
@@ -165,7 +171,7 @@ export const extract: {
   /** Parsed JSON; `T` is trusted, not checked. */
   json<T = unknown>(): Extractor<T>;
   /** JSON validated (and transformed) by a Standard Schema such as a zod schema. */
-  schema<S extends StandardSchemaV1>(schema: S): Extractor<SchemaOutput<S>>;
+  schema<S extends StandardSchemaV1>(schema: S): Extractor<StandardSchemaV1.InferOutput<S>>;
 } = {
   data: extractor((data) => data),
   bytes: extractor((data) => data.bytes()),
@@ -174,7 +180,7 @@ export const extract: {
   json<T = unknown>(): Extractor<T> {
     return extractor((data) => data.json<T>());
   },
-  schema<S extends StandardSchemaV1>(schema: S): Extractor<SchemaOutput<S>> {
+  schema<S extends StandardSchemaV1>(schema: S): Extractor<StandardSchemaV1.InferOutput<S>> {
     if (typeof schema?.['~standard']?.validate !== 'function') {
       throw new TypeError(
         'extract.schema(schema) expects a Standard Schema (zod ≥ 3.24, valibot ≥ 1, arktype ≥ 2, ...): the value has no ["~standard"].validate function',

@@ -1,4 +1,13 @@
-/** Where in the input a problem was found: 1-based line, byte column like serde_json (0 = empty input). */
+/**
+ * Where in the input a problem was found: 1-based line, byte column like serde_json (0 = empty input).
+ *
+ * @example
+ * ```ts
+ * import { type SourcePosition, parseJson, ExtractError } from '@momento-functions/bytes';
+ * let where: SourcePosition | undefined;
+ * try { parseJson('[1,]'); } catch (e) { if (e instanceof ExtractError) where = e.position; } // { line: 1, column: 4 }
+ * ```
+ */
 export interface SourcePosition {
   /** 1-based line number (lines are separated by `\n`). */
   readonly line: number;
@@ -9,10 +18,28 @@ export interface SourcePosition {
   readonly column: number;
 }
 
-/** What kind of problem an {@link ExtractError} reports. */
+/**
+ * What kind of problem an {@link ExtractError} reports: invalid UTF-8, invalid JSON, a schema
+ * failure, a body that is not a superjson document, or something else (custom extractors).
+ *
+ * @example
+ * ```ts
+ * import { ExtractError, type ExtractErrorKind } from '@momento-functions/bytes';
+ * const kindOf = (e: unknown): ExtractErrorKind | undefined => (e instanceof ExtractError ? e.kind : undefined);
+ * ```
+ */
 export type ExtractErrorKind = 'utf8' | 'json' | 'schema' | 'superjson' | 'other';
 
-/** Options for {@link ExtractError}. */
+/**
+ * Options for {@link ExtractError}.
+ *
+ * @example
+ * ```ts
+ * import { ExtractError, type ExtractErrorOptions } from '@momento-functions/bytes';
+ * const options: ExtractErrorOptions = { kind: 'json', reason: 'expected value', position: { line: 1, column: 1 } };
+ * throw new ExtractError('expected value at line 1 column 1', options);
+ * ```
+ */
 export interface ExtractErrorOptions {
   /** What kind of problem this is; `'other'` when omitted. */
   readonly kind?: ExtractErrorKind;
@@ -26,7 +53,15 @@ export interface ExtractErrorOptions {
   readonly cause?: unknown;
 }
 
-/** One failed check of a schema, with the path of the field it concerns (empty for the root). */
+/**
+ * One failed check of a schema, with the path of the field it concerns (empty for the root).
+ *
+ * @example
+ * ```ts
+ * import { ExtractError, formatPath, type SchemaIssue } from '@momento-functions/bytes';
+ * const fields = (e: ExtractError) => e.issues.map((issue: SchemaIssue) => formatPath(issue.path));
+ * ```
+ */
 export interface SchemaIssue {
   /** Path from the root value to the failing field, e.g. `['items', 0, 'name']`. */
   readonly path: readonly PropertyKey[];

@@ -4,7 +4,15 @@ import { type Encoder, type Extractor, encodeJson, validateWithSchema } from './
 import { ExtractError } from './errors.js';
 import { parseJsonBytes } from './json.js';
 
-/** The superjson wire shape: the JSON-safe value plus the metadata that restores Dates, Maps, ... */
+/**
+ * The superjson wire shape: the JSON-safe value plus the metadata that restores Dates, Maps, ...
+ *
+ * @example
+ * ```ts
+ * import type { SuperJSONResult } from '@momento-functions/bytes';
+ * const wire: SuperJSONResult = { json: { at: '1970-01-01T00:00:00.000Z' }, meta: { values: { at: ['Date'] } } };
+ * ```
+ */
 export interface SuperJSONResult {
   /** The JSON-safe value. */
   json: unknown;
@@ -31,9 +39,17 @@ export interface SuperJSONLike {
 }
 
 /**
- * A superjson codec: bodies are superjson's `{"json":…,"meta":…}` documents, so `Date`, `Map`, `Set`,
+ * A superjson codec (made by {@link superjson}): bodies are superjson's `{"json":…,"meta":…}` documents, so `Date`, `Map`, `Set`,
  * `BigInt`, `undefined`, `RegExp`, ... survive the trip. Opt-in: plain JSON stays the default wire
  * format (what the Rust crate and most clients speak); use this only when both sides use superjson.
+ *
+ * @example
+ * ```ts
+ * import SuperJSON from 'superjson';
+ * import { superjson, type SuperJSONCodec } from '@momento-functions/bytes';
+ * const codec: SuperJSONCodec = superjson(SuperJSON);
+ * const body = codec.encoder.encode(new Map([['a', 1]]));
+ * ```
  */
 export interface SuperJSONCodec {
   /** Extracts a superjson document into a value (type `T` trusted, not checked). */
