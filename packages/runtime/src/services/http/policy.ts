@@ -46,7 +46,7 @@ class RuleSet {
       } else if (rule === 'private') {
         for (const [net, prefix, type] of PRIVATE_RANGES) this.addresses.addSubnet(net, prefix, type);
         hasAddressRules = true;
-      } else if (rule.includes('/')) {
+      } else if (rule.includes('/') && !rule.includes('://')) {
         const [net = '', prefixText = ''] = rule.split('/');
         const type = isIP(net);
         const prefix = Number(prefixText);
