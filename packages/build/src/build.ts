@@ -311,7 +311,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const warnings: string[] = [];
   if (usage.randomness.length > 0) {
     warnings.push(
-      `${usage.randomness.join(', ')} ${usage.randomness.length > 1 ? 'are' : 'is'} used: inside a Momento Function (no wasi:random) the values are seeded at build time and identical in every instance. Never use them for ids, tokens or secrets; see docs/build.md "Randomness" for safe alternatives.`,
+      `the bundle (your code or a dependency) references ${usage.randomness.join(', ')}: inside a Momento Function (no wasi:random) the values are seeded at build time and identical in every instance. Never use them for ids, tokens or secrets; see docs/build.md "Randomness" for safe alternatives.`,
     );
   }
   if (engineWasiImports.length > 0) {

@@ -1,0 +1,155 @@
+// Builds every example (cached by content hash) and runs it in a real host: a jco-transpiled
+// instance per invocation, as the platform gives each invocation a fresh instance.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BuildReport, build } from '../packages/build/src/index.js';
+import {
+  dec,
+  enc,
+  type HostBuffer,
+  instantiate,
+  invokeWeb,
+  runSpawn,
+} from '../packages/build/test/harness.js';
+
+const WASI = [
+  'wasi:cli/environment@0.2.12',
+  'wasi:cli/stderr@0.2.12',
+  'wasi:clocks/monotonic-clock@0.2.12',
+  'wasi:clocks/wall-clock@0.2.12',
+  'wasi:io/error@0.2.12',
+  'wasi:io/poll@0.2.12',
+  'wasi:io/streams@0.2.12',
+];
+const WEB_EXPORT = 'momento:web-function/guest-function-web@1.0.0';
+const SPAWN_EXPORT = 'momento:spawn-function/guest-function-spawn@1.0.0';
+// A web export always brings these two: its signature uses bytes' `data` and web-function-support's `header`.
+const WEB_BASE = ['momento:bytes/bytes@1.0.0', 'momento:web-function/web-function-support@1.0.0'];
+
+const reports: Record<string, BuildReport> = {};
+const wasm = (name: string) => reports[name]!.wasmPath;
+
+beforeAll(async () => {
+  // One at a time: componentize is CPU-heavy and the machine is shared.
+  for (const name of ['ping', 'echo', 'json-greeter', 'spawn-json']) {
+    const { report } = await build({ entry: join(import.meta.dirname, name, 'index.ts') });
+    reports[name] = report;
+  }
+});
+
+// zod's bundle references Math.random (a random-string helper), so the report warns for the zod examples.
+describe.each([
+  ['ping', 'web', WEB_BASE, []],
+  ['echo', 'web', WEB_BASE, []],
+  ['json-greeter', 'web', WEB_BASE, ['Math.random']],
+  ['spawn-json', 'spawn', ['momento:bytes/bytes@1.0.0'], ['Math.random']],
+] as const)('%s component', (name, kind, momento, randomness) => {
+  it('imports exactly what its code uses plus the engine WASI, and exports the Momento name', () => {
+    const r = reports[name]!;
+    expect(r.kind).toBe(kind);
+    expect([...r.momentoImports].sort()).toEqual([...momento].sort());
+    expect([...r.wasiImports].sort()).toEqual(WASI);
+    expect(r.exports).toEqual([kind === 'web' ? WEB_EXPORT : SPAWN_EXPORT]);
+    expect(r.consoleToLog).toBe(false);
+    expect(r.randomness).toEqual(randomness);
+    expect(r.wasmPath).toBe(join(import.meta.dirname, name, 'dist', `${name}.wasm`));
+  });
+});
+
+describe('ping (reference §4 A smoke test)', () => {
+  it('answers any body with 200 text/plain "pong" without reading it', async () => {
+    for (const body of ['', 'anything', '{"x":1}']) {
+      const r = await invokeWeb(wasm('ping'), body);
+      expect([r.status, r.headers, r.text]).toEqual([
+        200,
+        [{ name: 'content-type', value: 'text/plain; charset=utf-8' }],
+        'pong',
+      ]);
+      expect((r.request.val as HostBuffer).reads).toBe(0);
+    }
+  });
+});
+
+describe('echo', () => {
+  it('hands the request host buffer straight back (zero-copy), as application/octet-stream', async () => {
+    const r = await invokeWeb(wasm('echo'), 'some bytes \u0000\u00ff');
+    expect(r.status).toBe(200);
+    expect(r.headers).toEqual([{ name: 'content-type', value: 'application/octet-stream' }]);
+    expect(r.body.tag).toBe('buffer');
+    expect(r.body.val).toBe(r.request.val);
+    expect(r.text).toBe('some bytes \u0000\u00ff');
+  });
+
+  it('returns inline bytes unchanged', async () => {
+    const bytes = Uint8Array.from([0, 1, 2, 250, 255]);
+    const { instance } = await instantiate(wasm('echo'));
+    const res = instance.guestFunctionWeb!.invoke({ tag: 'value', val: bytes });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ tag: 'value', val: bytes });
+  });
+});
+
+describe('json-greeter (reference §4 A)', () => {
+  const JSON_CT = [{ name: 'content-type', value: 'application/json; charset=utf-8' }];
+
+  it.each([
+    ['{"name":"kvc"}', '{"message":"Hello, kvc!"}'],
+    ['{"name":"kvc","extra":1}', '{"message":"Hello, kvc!"}'],
+    ['  {"name":"é\\"x"}  ', '{"message":"Hello, é\\"x!"}'],
+  ])('%s → 200 %s (byte for byte)', async (input, output) => {
+    for (const asValue of [false, true]) {
+      const r = await invokeWeb(wasm('json-greeter'), input, { asValue });
+      expect(r.status).toBe(200);
+      expect(r.headers).toEqual(JSON_CT);
+      expect(Buffer.from(enc.encode(r.text)).equals(Buffer.from(enc.encode(output)))).toBe(true);
+    }
+  });
+
+  // Reference §4 A texts (serde_json) and what each detail must name.
+  it.each([
+    ['', 'EOF while parsing a value at line 1 column 0', /EOF|end of (input|data)/i],
+    ['{}', 'missing field `name` at line 1 column 2', /name/],
+    ['{"name":1}', 'invalid type: integer `1`, expected a string at line 1 column 9', /name|string/],
+    ['abc', 'expected value at line 1 column 1', /line 1 column 1|position 0/],
+    ['{"name":"a"} x', 'trailing characters at line 1 column 14', /trailing|column 14/],
+  ])('%j → 400, no headers, "Failed to parse request body: …"', async (input, serde, detail) => {
+    const r = await invokeWeb(wasm('json-greeter'), input);
+    expect(r.status).toBe(400);
+    expect(r.headers).toEqual([]);
+    expect(r.text.startsWith('Failed to parse request body: ')).toBe(true);
+    const got = r.text.slice('Failed to parse request body: '.length);
+    expect(got).toMatch(detail);
+    // Record where the wording differs from the Rust crate (docs/build.md lists them).
+    if (got !== serde)
+      console.info(`json-greeter ${JSON.stringify(input)}: "${got}" (serde_json: "${serde}")`);
+  });
+});
+
+describe('spawn-json (reference §4 B)', () => {
+  it('{"_name":"x"} → ok', async () => {
+    const { state, ...r } = await runSpawn(wasm('spawn-json'), '{"_name":"x"}');
+    expect(r).toEqual({ ok: { tag: 'ok' } });
+    expect(state.logs).toEqual([]);
+  });
+
+  it.each([
+    ['{"name":"x"}', 'missing field `_name` at line 1 column 12', /_name/],
+    ['', 'EOF while parsing a value at line 1 column 0', /EOF|end of (input|data)/i],
+  ])('%j → failed-note("Failed to extract spawn payload: …")', async (input, serde, detail) => {
+    const { state, ...r } = await runSpawn(wasm('spawn-json'), input);
+    const err = (r as { err: { tag: string; val: string } }).err;
+    expect(err.tag).toBe('failed-note');
+    expect(err.val.startsWith('Failed to extract spawn payload: ')).toBe(true);
+    const got = err.val.slice('Failed to extract spawn payload: '.length);
+    expect(got).toMatch(detail);
+    if (got !== serde) console.info(`spawn-json ${JSON.stringify(input)}: "${got}" (serde_json: "${serde}")`);
+  });
+});
+
+describe('rebuilding', () => {
+  it('is served from the cache when nothing changed', async () => {
+    const { report } = await build({ entry: join(import.meta.dirname, 'ping', 'index.ts') });
+    expect(report.cached).toBe(true);
+    expect(dec.decode(enc.encode('x'))).toBe('x');
+  });
+});

@@ -1,0 +1,9 @@
+// `{"name": string}` → `{"message":"Hello, <name>!"}` (upstream `web-function-json-greeter`,
+// reference §4 A). A body that is not such JSON gets 400 `Failed to parse request body: …`.
+import { extract } from '@momento-functions/bytes';
+import { web } from '@momento-functions/guest-web';
+import { z } from 'zod';
+
+const Greeting = z.object({ name: z.string() });
+
+export default web(extract.schema(Greeting), ({ name }) => ({ message: `Hello, ${name}!` }));
