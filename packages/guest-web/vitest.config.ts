@@ -21,6 +21,7 @@ export default defineProject({
       'wasi:cli/environment@0.2.3': here('./test/fakes/wasi-environment.ts'),
       '@momento-functions/bytes': here('../bytes/src/index.ts'),
       '@momento-functions/build': here('../build/src/index.ts'),
+      '@momento-functions/runtime': here('../runtime/src/index.ts'),
     },
   },
 });
