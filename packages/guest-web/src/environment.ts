@@ -2,7 +2,14 @@ import * as support from 'momento:web-function/web-function-support@1.0.0';
 import { getEnvironment } from 'wasi:cli/environment@0.2.3';
 import type { Header } from './headers.js';
 
-/** What a missing `__CACHE_NAME` / `__FUNCTION_NAME` / `__INVOCATION_ID` reads as (the crate's text). */
+/**
+ * What a missing `__CACHE_NAME` / `__FUNCTION_NAME` / `__INVOCATION_ID` reads as (the crate's text).
+ * @example
+ * ```ts
+ * import { environment, NOT_FOUND } from '@momento-functions/guest-web';
+ * const deployed = environment().functionName !== NOT_FOUND;
+ * ```
+ */
 export const NOT_FOUND = '<not found>';
 
 /**

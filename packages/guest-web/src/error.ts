@@ -1,6 +1,13 @@
 import { WebResponse } from './response.js';
 
-/** The text before the detail of every unexpected error (the crate's text). */
+/**
+ * The text before the detail of every unexpected error (the crate's text).
+ * @example
+ * ```ts
+ * import { INVOCATION_ERROR_PREFIX } from '@momento-functions/guest-web';
+ * const isUnexpected = (body: string) => body.startsWith(INVOCATION_ERROR_PREFIX);
+ * ```
+ */
 export const INVOCATION_ERROR_PREFIX = 'An error occurred during function invocation: ';
 
 /**

@@ -3,11 +3,32 @@ import { INVOCATION_ERROR_PREFIX, WebError } from './error.js';
 import type { Header } from './headers.js';
 import { JsonBody, WebResponse } from './response.js';
 
-/** `content-type` of a string returned from a handler. */
+/**
+ * `content-type` of a string returned from a handler.
+ * @example
+ * ```ts
+ * import { TEXT_CONTENT_TYPE, WebResponse } from '@momento-functions/guest-web';
+ * const r = new WebResponse().header('content-type', TEXT_CONTENT_TYPE).withBody('hi');
+ * ```
+ */
 export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
-/** `content-type` of bytes returned from a handler. */
+/**
+ * `content-type` of bytes returned from a handler.
+ * @example
+ * ```ts
+ * import { BYTES_CONTENT_TYPE, WebResponse } from '@momento-functions/guest-web';
+ * const r = new WebResponse().header('content-type', BYTES_CONTENT_TYPE).withBody(new Uint8Array([1]));
+ * ```
+ */
 export const BYTES_CONTENT_TYPE = 'application/octet-stream';
-/** `content-type` of a JSON value returned from a handler. */
+/**
+ * `content-type` of a JSON value returned from a handler.
+ * @example
+ * ```ts
+ * import { JSON_CONTENT_TYPE, WebResponse, json } from '@momento-functions/guest-web';
+ * const r = new WebResponse({ status: 201 }).header('content-type', JSON_CONTENT_TYPE).withBody(json({ id: 1 }));
+ * ```
+ */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
