@@ -309,7 +309,8 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       .then((outcome) => {
         record.outcome = outcome;
         record.finishedAt = new Date().toISOString();
-        const note = 'val' in outcome ? (fn.mapError ? fn.mapError(outcome.val) : outcome.val) : undefined;
+        const val = 'val' in outcome && typeof outcome.val === 'string' ? outcome.val : undefined;
+        const note = val !== undefined && fn.mapError ? fn.mapError(val) : val;
         const fields = note === undefined ? { id: record.id } : { id: record.id, note };
         if (outcome.tag === 'ok' || outcome.tag === 'ok-note') {
           logger.info(`Spawn of ${fn.cache}/${fn.name} succeeded (${outcome.tag})`, fields);
