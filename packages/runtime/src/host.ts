@@ -4,11 +4,11 @@
  * and enforces the limits.
  */
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { concat, HostStream } from './host-stream.js';
-import { checkImports, formatProblems, parseInterfaceName, type ImportProblem } from './interfaces.js';
+import { checkImports, formatProblems, type ImportProblem, parseInterfaceName } from './interfaces.js';
 import { compileModules, defaultCacheDir, glueUrl, inspectAndTranspile } from './loader.js';
 import type {
   BodyRef,
@@ -149,6 +149,16 @@ function makeResponse(status: number, headers: [string, string][], body: Uint8Ar
   };
 }
 
+/** Whether a value crossing from the worker holds a guest buffer to resolve. */
+function hasBufferMarker(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasBufferMarker);
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    if ('$momentoBuffer' in value) return true;
+    for (const v of Object.values(value)) if (hasBufferMarker(v)) return true;
+  }
+  return false;
+}
+
 /** An async queue of chunks with an end and an error. */
 class ChunkQueue implements AsyncIterable<Uint8Array> {
   readonly #items: Uint8Array[] = [];
@@ -169,6 +179,11 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
   }
   get ended(): boolean {
     return this.#ended;
+  }
+  /** Everything, synchronously, when the queue has already ended without error (the common complete response). */
+  drainIfEnded(): Uint8Array[] | undefined {
+    if (!this.#ended || this.#error) return undefined;
+    return this.#items.splice(0);
   }
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     for (;;) {
@@ -450,7 +465,7 @@ class HostImpl implements Host {
       if (error instanceof InvocationError) return textResponse(error.status, error.message);
       throw error;
     }
-    const parts: Uint8Array[] = [];
+    const parts: Uint8Array[] = res.body instanceof ChunkQueue ? (res.body.drainIfEnded() ?? []) : [];
     try {
       for await (const chunk of res.body) parts.push(chunk);
     } catch (error) {
@@ -825,7 +840,9 @@ class HostImpl implements Host {
         const service = this.#services.get(msg.iface);
         const fn = service?.functions[msg.fn] as ((...args: unknown[]) => unknown) | undefined;
         if (!fn) throw new Error(`no host function ${msg.iface}#${msg.fn}`);
-        const args = await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)));
+        const args = msg.args.some(hasBufferMarker)
+          ? await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)))
+          : msg.args;
         const value = await (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
         reply = { ok: true, value: this.#registerStreams(job, value) };
       }

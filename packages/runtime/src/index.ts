@@ -15,10 +15,10 @@
 export { createHost, InvocationError, LoadError } from './host.js';
 export {
   checkImports,
+  type ImportProblem,
   isSemverCompatible,
   MOMENTO_INTERFACES,
   WASI_POLICY,
-  type ImportProblem,
 } from './interfaces.js';
 export type {
   HostBody,

@@ -19,4 +19,5 @@ declare global {
     function compile(bytes: BufferSource): Promise<Module>;
   }
 }
+
 export {};

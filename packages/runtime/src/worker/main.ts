@@ -1,6 +1,6 @@
 /**
  * The sandbox worker: runs guests, one invocation at a time, each in a never-used instance.
- * Spare instances are created (and their memory pre-faulted) while the worker is idle.
+ * Spare instances are created while the worker is idle.
  * Host calls block this thread with Atomics.wait while the main thread serves them.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -347,7 +347,7 @@ function instantiate(fn: LoadedFunction): Sandbox {
   return { exports, memories };
 }
 
-/** Makes a spare: instantiate now and fault its memory pages in, so the request path only invokes. */
+/** Makes a spare: instantiate now (start functions and `_initialize` included), so the request path only invokes. */
 function prepareSpare(fn: LoadedFunction): void {
   instantiating = fn;
   sawInvocationStateDuringInstantiation = false;
@@ -367,11 +367,8 @@ function prepareSpare(fn: LoadedFunction): void {
     });
     return;
   }
-  for (const memory of sandbox.memories) {
-    // Writing each page's first byte back to itself changes nothing the guest can observe.
-    const bytes = new Uint8Array(memory.buffer);
-    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = bytes[i]!;
-  }
+  // Not pre-faulting memory pages: measured, it cost ~12 ms per StarlingMonkey instance and did
+  // not make the first invoke faster (bench/host/RESULTS.md).
   fn.spares.push(sandbox);
 }
 

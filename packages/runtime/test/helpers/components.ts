@@ -11,7 +11,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..', '..', '..');
+/** The repository root: the nearest ancestor holding wit/deps (this file may run bundled elsewhere). */
+function findRepo(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'wit', 'deps', 'bytes'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the repository (wit/deps) above ${start}`);
+    dir = up;
+  }
+  return dir;
+}
+const repo = findRepo(here);
 const cacheDir = join(repo, 'node_modules', '.cache', 'momento-runtime-tests');
 
 /** Extra WIT packages the tests need (a WASI interface the platform refuses). */

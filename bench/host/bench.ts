@@ -1,0 +1,257 @@
+/**
+ * Fresh-sandbox latency and throughput through the library API, against the bare
+ * instantiate-only floor of the same component and the bare bridge round trip.
+ * Run with `node bench/host/run.mjs` (see RESULTS.md).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { createHost, type FunctionHandle, type HostService } from '@momento-functions/runtime';
+import { jsComponent } from '../../packages/runtime/test/helpers/components.js';
+import { watHello, watLogger } from '../../packages/runtime/test/helpers/guests.js';
+
+const quick = process.argv.includes('--quick');
+const here = dirname(fileURLToPath(import.meta.url));
+let root = here;
+while (!existsSync(join(root, 'wit', 'deps'))) root = dirname(root); // this file runs bundled under node_modules/.cache
+const wasm = WebAssembly as unknown as { promising?: unknown };
+wasm.promising ??= (f: unknown) => f;
+
+const TS_HELLO_WORLD = `package bench:hello;
+world guest {
+  import momento:web-function/web-function-support@1.0.0;
+  import wasi:cli/environment@0.2.3;
+  export momento:web-function/guest-function-web@1.0.0;
+}
+`;
+// What the SDK's web() entry boils down to for a hello (componentize-js, stdio/random/http off).
+const TS_HELLO = `
+const body = new TextEncoder().encode('hello');
+export const guestFunctionWeb = {
+  invoke(request) {
+    return { status: 200, headers: [{ name: 'content-type', value: 'text/plain; charset=utf-8' }], body: { tag: 'value', val: body } };
+  },
+};
+`;
+
+function pct(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const ms = (n: number) => `${n.toFixed(3)} ms`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+/** The floor: transpile with jco, compile once, then instantiate + invoke in-process, no pool, no isolation from the host. */
+async function floor(
+  component: Uint8Array,
+  n: number,
+): Promise<{ p50: number; p99: number; perSec: number }> {
+  const jco = await import('@bytecodealliance/jco');
+  const { files } = await jco.transpile(component, {
+    name: 'c',
+    instantiation: 'sync',
+    wasiShim: false,
+    noTypescript: true,
+    quiet: true,
+    base64Cutoff: 0,
+  });
+  const dir = join(
+    root,
+    'node_modules',
+    '.cache',
+    'momento-bench',
+    `floor-${component.length}-${files['c.js']!.length}`,
+  );
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of Object.entries(files))
+    if (!name.includes('/')) await writeFile(join(dir, name), bytes);
+  const glue = (await import(pathToFileURL(join(dir, 'c.js')).href)) as {
+    instantiate(
+      get: (n: string) => unknown,
+      imports: Record<string, unknown>,
+    ): Record<string, { invoke(r: unknown): unknown }>;
+  };
+  const modules: Record<string, unknown> = {};
+  for (const name of Object.keys(files).filter((f) => f.endsWith('.wasm')))
+    modules[name] = await WebAssembly.compile(await readFile(join(dir, name)));
+  class Buffer {
+    constructor(readonly bytes: Uint8Array) {}
+    remaining() {
+      return this.bytes.length;
+    }
+    read() {
+      return undefined;
+    }
+    advance() {}
+  }
+  const generic = new Proxy(
+    {},
+    { get: (_t, k) => (typeof k === 'string' && /^[A-Z]/.test(k) ? class {} : () => []) },
+  );
+  const imports: Record<string, unknown> = new Proxy(
+    { 'momento:bytes/bytes': { Buffer } },
+    { get: (t, k) => (t as Record<string, unknown>)[k as string] ?? generic },
+  );
+  const body = new TextEncoder().encode('hi');
+  const once = () => {
+    const inst = glue.instantiate((name) => modules[name], imports);
+    const api = inst['momento:web-function/guest-function-web@1.0.0'] ?? inst.guestFunctionWeb!;
+    api.invoke({ tag: 'buffer', val: new Buffer(body) });
+  };
+  for (let i = 0; i < 20; i++) once();
+  const samples: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    once();
+    samples.push(performance.now() - t);
+  }
+  const total = performance.now() - start;
+  return { p50: pct(samples, 50), p99: pct(samples, 99), perSec: (n / total) * 1000 };
+}
+
+async function latency(fn: FunctionHandle, n: number, gapMs: number): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 20; i++) await fn.invoke({ body: 'hi' });
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await sleep(gapMs); // let the worker put a fresh spare in place: "spare instances ready"
+    const t = performance.now();
+    const res = await fn.invoke({ body: 'hi' });
+    samples.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`unexpected ${res.status}: ${res.text()}`);
+  }
+  return { p50: pct(samples, 50), p99: pct(samples, 99) };
+}
+
+async function throughput(fn: FunctionHandle, n: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) {
+        const res = await fn.invoke({ body: 'hi' });
+        if (res.status !== 200) throw new Error(`unexpected ${res.status}`);
+      }
+    }),
+  );
+  return (n / (performance.now() - start)) * 1000;
+}
+
+/** The bare bridge: a worker posts a request and blocks in Atomics.wait; main replies through a port + notify. */
+async function bareBridge(n: number): Promise<{ p50: number; p99: number }> {
+  const control = new SharedArrayBuffer(4);
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(
+    `const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+     const ctl = new Int32Array(workerData.control);
+     parentPort.on('message', (n) => {
+       const samples = [];
+       for (let i = 0; i < n; i++) {
+         const t = performance.now();
+         Atomics.store(ctl, 0, 0);
+         parentPort.postMessage({ type: 'call', iface: 'x', fn: 'y', args: ['hello from wat', 2] });
+         Atomics.wait(ctl, 0, 0);
+         receiveMessageOnPort(workerData.port);
+         samples.push(performance.now() - t);
+       }
+       parentPort.postMessage({ type: 'done', samples });
+     });`,
+    { eval: true, workerData: { control, port: port2 }, transferList: [port2] },
+  );
+  const ctl = new Int32Array(control);
+  const samples = await new Promise<number[]>((resolve) => {
+    worker.on('message', async (m: { type: string; samples?: number[] }) => {
+      if (m.type === 'done') return resolve(m.samples!);
+      const value = await (async () => undefined)(); // services are async functions: same await as the host
+      port1.postMessage({ ok: true, value });
+      Atomics.store(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+    });
+    worker.postMessage(n);
+  });
+  await worker.terminate();
+  void receiveMessageOnPort;
+  return { p50: pct(samples, 50), p99: pct(samples, 99) };
+}
+
+const lines: string[] = [];
+const say = (s: string) => {
+  lines.push(s);
+  console.log(s);
+};
+
+const tsHello = await jsComponent(TS_HELLO_WORLD, TS_HELLO);
+const rustPath = join(root, 'tests', 'fixtures', 'rust-glue', 'ping.wasm');
+const rustHello = existsSync(rustPath) ? new Uint8Array(await readFile(rustPath)) : undefined;
+const watHelloBytes = await watHello();
+const noopLog: HostService = {
+  interface: 'momento:log/logging@1.0.0',
+  functions: {
+    log: (() => undefined) as HostService['functions'][string],
+    configureLogging: (() => undefined) as HostService['functions'][string],
+  },
+};
+const host = await createHost({ services: [noopLog], logger: () => undefined });
+const workers = host.limits.concurrency;
+say(
+  `Node ${process.version}, ${availableParallelism()} CPUs, ${workers} sandbox workers, 2 spares per worker per function${quick ? ' (quick)' : ''}`,
+);
+say('');
+say(
+  '| component | floor: instantiate+invoke p50 / p99 | floor throughput (1 thread) | host p50 / p99 (spares ready) | host throughput (fresh sandbox each) | ratio host/floor throughput |',
+);
+say('|---|---|---|---|---|---|');
+const cases: [string, Uint8Array, number][] = [
+  ['TS hello (componentize-js 0.23)', tsHello, quick ? 100 : 400],
+  ...(rustHello
+    ? ([['Rust hello (tests/fixtures/rust-glue/ping.wasm)', rustHello, quick ? 500 : 3000]] as [
+        string,
+        Uint8Array,
+        number,
+      ][])
+    : []),
+  ['WAT hello', watHelloBytes, quick ? 500 : 3000],
+];
+const results: Record<string, { p50: number; ratio: number }> = {};
+for (const [label, bytes, n] of cases) {
+  const f = await floor(bytes, n);
+  const fn = await host.load(bytes, { name: label.split(' ')[0]!.toLowerCase() });
+  const isTs = label.startsWith('TS');
+  const lat = await latency(fn, Math.min(n, isTs ? 300 : 1000), isTs ? 12 : 2);
+  const tput = await throughput(fn, n, workers * 2);
+  results[label] = { p50: lat.p50, ratio: tput / f.perSec };
+  say(
+    `| ${label} | ${ms(f.p50)} / ${ms(f.p99)} | ${f.perSec.toFixed(0)}/s | ${ms(lat.p50)} / ${ms(lat.p99)} | ${tput.toFixed(0)}/s | ${(tput / f.perSec).toFixed(2)} |`,
+  );
+}
+
+const calls = 100;
+const l0 = await host.load(await watLogger(0), { name: 'log0' });
+const l100 = await host.load(await watLogger(calls), { name: 'log100' });
+const a = await latency(l0, quick ? 200 : 600, 2);
+const b = await latency(l100, quick ? 200 : 600, 2);
+const perCall = (b.p50 - a.p50) / calls;
+const bridge = await bareBridge(quick ? 2000 : 10000);
+say('');
+say(
+  `Host call (momento:log/logging#log to an async no-op service): (p50 with ${calls} calls ${ms(b.p50)} − p50 with 0 calls ${ms(a.p50)}) / ${calls} = **${ms(perCall)} per call**`,
+);
+say(
+  `Bare bridge round trip (worker postMessage + Atomics.wait, main port reply + notify): p50 **${ms(bridge.p50)}**, p99 ${ms(bridge.p99)}`,
+);
+say(`Ratio host call / bare bridge: **${(perCall / bridge.p50).toFixed(2)}** (target ≤ 2)`);
+say('');
+for (const [label, r] of Object.entries(results)) {
+  const target = label.startsWith('TS') ? 2 : 0.3;
+  say(
+    `- ${label}: p50 ${ms(r.p50)} (target ≤ ${target} ms: ${r.p50 <= target ? 'met' : 'NOT met'}); throughput ratio ${r.ratio.toFixed(2)} (target ≥ 0.8: ${r.ratio >= 0.8 ? 'met' : 'NOT met'})`,
+  );
+}
+await host.close();
+await writeFile(
+  join(root, 'node_modules', '.cache', 'momento-bench', 'last-results.md'),
+  `${lines.join('\n')}\n`,
+);
