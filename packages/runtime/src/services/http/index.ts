@@ -328,6 +328,8 @@ class ResponseBody implements AsyncIterableIterator<Uint8Array> {
     this.#discard = () =>
       controller.abort(new Error('the invocation ended before the response body was read'));
     ctx.signal.addEventListener('abort', this.#discard, { once: true });
+    // Errors reach a reader through the iterator; an unread body that is discarded must not throw.
+    body.on('error', () => undefined);
   }
 
   [Symbol.asyncIterator](): this {
