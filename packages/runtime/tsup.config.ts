@@ -7,5 +7,5 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,
   clean: true,
-  external: [/^momento:/, /^wasi:/],
+  external: [/^momento:/, /^wasi:/, 'esbuild'],
 });
