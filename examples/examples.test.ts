@@ -1,7 +1,8 @@
 // Builds every example (cached by content hash) and runs it in a real host: a jco-transpiled
 // instance per invocation, as the platform gives each invocation a fresh instance.
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createHost, type Host } from '@momento-functions/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuildReport, build } from '../packages/build/src/index.js';
 import {
   dec,
@@ -143,6 +144,55 @@ describe('spawn-json (reference §4 B)', () => {
     const got = err.val.slice('Failed to extract spawn payload: '.length);
     expect(got).toMatch(detail);
     if (got !== serde) console.info(`spawn-json ${JSON.stringify(input)}: "${got}" (serde_json: "${serde}")`);
+  });
+});
+
+// The same contract cases through the reference host (@momento-functions/runtime): sandbox
+// workers, a fresh instance per invocation, real host services.
+describe('in the reference host', () => {
+  let host: Host;
+  beforeAll(async () => {
+    host = await createHost({ spares: 0, limits: { concurrency: 1 }, logger: () => {} });
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('ping, echo and json-greeter answer as reference §4 A', async () => {
+    const ping = await host.load(wasm('ping'), { name: 'ping' });
+    const pong = await ping.invoke({ body: 'anything' });
+    expect([pong.status, pong.headers, pong.text()]).toEqual([
+      200,
+      [['content-type', 'text/plain; charset=utf-8']],
+      'pong',
+    ]);
+
+    const echo = await host.load(wasm('echo'), { name: 'echo' });
+    const echoed = await echo.invoke({ body: Uint8Array.from([0, 1, 255]) });
+    expect([echoed.status, echoed.headers, [...echoed.body]]).toEqual([
+      200,
+      [['content-type', 'application/octet-stream']],
+      [0, 1, 255],
+    ]);
+
+    const greeter = await host.load(wasm('json-greeter'), { name: 'json-greeter' });
+    const ok = await greeter.invoke({ body: '  {"name":"é\\"x"}  ' });
+    expect([ok.status, ok.headers, ok.text()]).toEqual([
+      200,
+      [['content-type', 'application/json; charset=utf-8']],
+      '{"message":"Hello, é\\"x!"}',
+    ]);
+    const bad = await greeter.invoke({ body: '{}' });
+    expect([bad.status, bad.headers]).toEqual([400, []]);
+    expect(bad.text()).toMatch(/^Failed to parse request body: .*name/);
+  });
+
+  it('spawn-json answers as reference §4 B', async () => {
+    const fn = await host.load(wasm('spawn-json'), { name: 'spawn-json' });
+    expect(await fn.spawn('{"_name":"x"}')).toEqual({ tag: 'ok' });
+    const failed = await fn.spawn('{"name":"x"}');
+    expect(failed.tag).toBe('failed-note');
+    expect((failed as { val: string }).val).toMatch(/^Failed to extract spawn payload: .*_name/);
   });
 });
 

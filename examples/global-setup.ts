@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export default function setup(): void {
-  const missing = ['bytes', 'guest-web', 'guest-spawn'].filter(
+  const missing = ['bytes', 'guest-web', 'guest-spawn', 'runtime'].filter(
     (p) => !existsSync(resolve(import.meta.dirname, '../packages', p, 'dist/index.js')),
   );
   if (missing.length > 0) {

@@ -40,8 +40,8 @@ export interface BuildOptions {
   /** Where to write the component. Default: `dist/<name>.wasm` beside the entry (`<name>` is the entry's
    * file name, or its folder's name for `index.ts`). The source map goes to `<outFile>.map`. */
   outFile?: string;
-  /** Cache folder for componentized outputs. Default: `node_modules/.cache/momento-functions` of the
-   * entry's project (the nearest folder with a package.json). */
+  /** Cache folder; components go to its `components/` subfolder. Default: `node_modules/.cache/momento-functions`
+   * of the entry's project (the nearest folder with a package.json), shared with the runtime's transpile cache. */
   cacheDir?: string;
   /** Reuse a cached component when bundle, WIT and options are unchanged. Default `true`. */
   cache?: boolean;
@@ -217,7 +217,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     )
     .digest('hex');
 
-  const cacheEntry = join(cacheDir, hash.slice(0, 32));
+  const componentsDir = join(cacheDir, 'components');
+  const cacheEntry = join(componentsDir, hash.slice(0, 32));
   const cachedWasm = join(cacheEntry, 'component.wasm');
   const cachedMeta = join(cacheEntry, 'meta.json');
   const cachedFailure = join(cacheEntry, 'failure.txt');
@@ -237,7 +238,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 
   if (!meta) {
-    const tmp = join(cacheDir, `tmp-${hash.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const tmp = join(
+      componentsDir,
+      `tmp-${hash.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     const srcDir = join(tmp, 'src');
     const tmpWit = join(tmp, 'wit');
     const outDir = join(tmp, 'out');
@@ -297,7 +301,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-    await pruneCache(cacheDir, 24);
+    await pruneCache(componentsDir, 24);
   }
 
   await mkdir(dirname(wasmPath), { recursive: true });

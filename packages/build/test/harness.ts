@@ -45,7 +45,7 @@ export interface HostState {
   calls: string[];
 }
 
-const CACHE = resolve(import.meta.dirname, '../../../node_modules/.cache/momento-functions/transpiled');
+const CACHE = resolve(import.meta.dirname, '../../../node_modules/.cache/momento-functions/test-harness');
 
 type Instantiate = (
   getCoreModule: (p: string) => WebAssembly.Module,
