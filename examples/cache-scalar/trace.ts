@@ -30,7 +30,12 @@ export function traced(services: HostService[], trace: TracedCall[]): HostServic
           const call: TracedCall = { fn: name, args: args.map(simplify) };
           trace.push(call);
           const result = (fn as (...a: unknown[]) => unknown)(ctx, ...args);
-          if (result instanceof Promise) return result.then((r) => ((call.result = simplify(r)), r));
+          if (result instanceof Promise) {
+            return result.then((r) => {
+              call.result = simplify(r);
+              return r;
+            });
+          }
           call.result = simplify(result);
           return result;
         },
