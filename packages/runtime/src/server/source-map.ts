@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 /** Rewrites the positions in an error text; returns the text unchanged when nothing maps. */
 export type ErrorMapper = (text: string) => string;
 
-const POSITION = /((?:file:\/\/)?[\w./@\\:-]*?\.(?:js|mjs|cjs)):(\d+):(\d+)/g;
+// A file name ends in .js/.mjs/.cjs; '@' only right after a '/' (scoped packages), so `fn@file.js` keeps `fn@`.
+const POSITION = /((?:file:\/\/)?(?:[\w.\\-]|\/@?|:(?!\d))*?\.(?:js|mjs|cjs)):(\d+):(\d+)/g;
 
 /**
  * Builds an {@link ErrorMapper} from a source map file (or its parsed payload). Positions are
