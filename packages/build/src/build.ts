@@ -226,7 +226,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   let cached = false;
   if (options.cache !== false && existsSync(cachedFailure)) {
     // The same inputs failed before in a way that depends only on them (e.g. a top-level host call).
-    throw explainComponentizeFailure(await readFile(cachedFailure, 'utf8'), entryLabel);
+    throw explainComponentizeFailure(await readFile(cachedFailure, 'utf8'), entryLabel, bundled.sourceMap);
   }
   if (options.cache !== false && existsSync(cachedWasm) && existsSync(cachedMeta)) {
     try {
@@ -284,7 +284,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
           await mkdir(cacheEntry, { recursive: true });
           await writeFile(cachedFailure, answer.message);
         }
-        throw explainComponentizeFailure(answer.message, entryLabel);
+        throw explainComponentizeFailure(answer.message, entryLabel, bundled.sourceMap);
       }
       const componentizeMs = Date.now() - componentizeStarted;
       report({ phase: 'inspect', elapsedMs: 0, message: 'reading the component' });

@@ -1,8 +1,9 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ENTRY_ERROR_MARKER } from './entry.js';
+import { BUNDLE_FILE, ENTRY_ERROR_MARKER } from './entry.js';
 import { BuildError } from './errors.js';
+import { annotatePositions } from './sourcemap.js';
 
 /** componentize-js options the build uses (and hashes into its cache key). */
 export interface ComponentizeRequest {
@@ -94,7 +95,11 @@ export function isDeterministicFailure(message: string): boolean {
  * call (or Math.random / crypto) while the module is loaded at build time, an exception thrown by
  * top-level code, and the entry's own check of the default export.
  */
-export function explainComponentizeFailure(message: string, entryLabel: string): BuildError {
+export function explainComponentizeFailure(
+  message: string,
+  entryLabel: string,
+  sourceMap?: string,
+): BuildError {
   const marker = message.indexOf(ENTRY_ERROR_MARKER);
   if (marker !== -1) {
     const line = message
@@ -120,11 +125,12 @@ export function explainComponentizeFailure(message: string, entryLabel: string):
       `Build of ${entryLabel} failed: the host function '${iface}#${fn}' is called at module top level. Module top-level code runs once, at build time, inside the snapshot, where there is no host. Move this call into the handler (the function passed to web() or spawn()); if you want to compute something once per instance, do it lazily on the first call.`,
     );
   }
+  const annotate = (text: string) => (sourceMap ? annotatePositions(text, BUNDLE_FILE, sourceMap) : text);
   const top = TOP_LEVEL.exec(message);
   if (top) {
     return new BuildError(
-      `Build of ${entryLabel} failed: module top-level code threw while it was evaluated at build time (inside the snapshot): ${top[1]!.trim()}\nPositions refer to the bundled module (function.js); the source map written next to the .wasm resolves them. Fix the error, or move the code into the handler.`,
+      `Build of ${entryLabel} failed: module top-level code threw while it was evaluated at build time (inside the snapshot): ${annotate(top[1]!.trim())}\nFix the error, or move the code into the handler.`,
     );
   }
-  return new BuildError(`Build of ${entryLabel} failed in componentize-js:\n${message.trim()}`);
+  return new BuildError(`Build of ${entryLabel} failed in componentize-js:\n${annotate(message.trim())}`);
 }

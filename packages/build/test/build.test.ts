@@ -131,6 +131,14 @@ describe('build guards', () => {
     ).rejects.toThrow(/Math\.random\(\).*module top level.*Move the call into the handler/s);
   });
 
+  it('fails a top-level exception with its message and the TypeScript position', async () => {
+    await expect(
+      build({ entry: join(fixtures, 'top-level-throw.ts'), outFile: join(out, 'x.wasm'), kind: 'web' }),
+    ).rejects.toThrow(
+      /top-level code threw .*function\.js:\d+:\d+ \(test\/fixtures\/top-level-throw\.ts:3:9\) Error: config is missing/s,
+    );
+  });
+
   it('fails when the default export is not the declared kind', async () => {
     await expect(
       build({ entry: join(fixtures, 'wrong-kind.ts'), outFile: join(out, 'x.wasm'), kind: 'web' }),

@@ -146,3 +146,23 @@ describe('runBuildCommand', () => {
     expect(out).toMatch(/Usage: momento-functions build <entry\.ts>/);
   });
 });
+
+describe('source maps', () => {
+  it('maps a generated position back to the TypeScript source', async () => {
+    const { bundle } = await import('../src/bundle.js');
+    const { originalPosition } = await import('../src/sourcemap.js');
+    const { resolve } = await import('node:path');
+    const b = await bundle(
+      resolve(import.meta.dirname, 'fixtures/top-level-throw.ts'),
+      resolve(import.meta.dirname, '..'),
+    );
+    const lines = b.code.split('\n');
+    const line = lines.findIndex((l) => l.includes('config is missing')) + 1;
+    const column = lines[line - 1]!.indexOf('throw') + 1;
+    expect(originalPosition(b.sourceMap, line, column)).toEqual({
+      source: 'test/fixtures/top-level-throw.ts',
+      line: 3,
+      column: 3,
+    });
+  });
+});
