@@ -45,6 +45,8 @@ export interface CreateServerOptions extends Omit<FunctionServerOptions, 'functi
   builder?: EntryBuilder;
   /** Progress lines while building and loading. */
   onProgress?: LoadProgress;
+  /** Log and skip a function that fails to build or load, instead of failing (default false). */
+  skipFailed?: boolean;
 }
 
 /** What a reload did. */
@@ -79,7 +81,7 @@ const keyOf = (config: FunctionConfig) => `${config.cache ?? DEFAULT_CACHE}/${co
  * ```
  */
 export async function createServer(options: CreateServerOptions): Promise<ConfiguredServer> {
-  const { host, config, functions, builder, onProgress, ...serverOptions } = options;
+  const { host, config, functions, builder, onProgress, skipFailed, ...serverOptions } = options;
   const loaded = new Map<string, LoadedFunction>();
   const loadOptions = { ...(builder ? { builder } : {}), ...(onProgress ? { onProgress } : {}) };
   for (const fn of config?.functions ?? []) {
@@ -87,6 +89,10 @@ export async function createServer(options: CreateServerOptions): Promise<Config
     try {
       result = await loadConfiguredFunction(host, fn, loadOptions);
     } catch (error) {
+      if (skipFailed) {
+        serverOptions.logger?.warn(`Skipping ${fn.name} (${fn.entry}): ${(error as Error).message}`);
+        continue;
+      }
       for (const done of loaded.values()) done.handle.unload();
       throw new Error(`Could not load function ${fn.name} (${fn.entry}): ${(error as Error).message}`, {
         cause: error,
@@ -318,7 +324,7 @@ function watchFunctions(server: ConfiguredServer, config: ServeConfig, logger: S
  */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { config } = resolveServeConfig(options);
+  const { config, source } = resolveServeConfig(options);
   if (config.functions.length === 0) {
     throw new Error(
       `No function to serve in ${cwd}: add a momento-functions.json ({"functions":[{"name":"hello","entry":"src/index.ts"}]}), ` +
@@ -352,7 +358,12 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       ...(config.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: config.shutdownTimeoutMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.builder ? { builder: options.builder } : {}),
+      // The defaults (every example) serve what loads; a config or --function fails fast.
+      skipFailed: source === 'defaults',
     });
+    if (server.registry.list().length === 0) {
+      throw new Error('None of the functions could be loaded; the warnings above say why.');
+    }
   } catch (error) {
     if (ownHost) await host.close();
     throw error;
