@@ -26,14 +26,29 @@ import {
 export type { BuildProgress } from './componentize.js';
 export type { FunctionKind } from './wit.js';
 
-/** The componentize-js features the build turns off: the real platform provides none of them. */
+/**
+ * The componentize-js features the build turns off: the real platform provides none of them.
+ *
+ * @example
+ * ```ts
+ * import { DISABLED_FEATURES } from '@momento-functions/build';
+ * DISABLED_FEATURES; // ['stdio', 'random', 'http', 'fetch-event']
+ * ```
+ */
 export const DISABLED_FEATURES = ['stdio', 'random', 'http', 'fetch-event'] as const;
 
 /** Bumped when the generated entry/world or the componentize options change meaning. */
 const CACHE_FORMAT = 1;
 const LOG_INTERFACE = 'momento:log/logging@1.0.0';
 
-/** Options of {@link build}. */
+/**
+ * Options of {@link build}.
+ *
+ * @example
+ * ```ts
+ * const options: BuildOptions = { entry: 'src/index.ts', outFile: 'dist/fn.wasm', minify: true };
+ * ```
+ */
 export interface BuildOptions {
   /** The function's TypeScript (or JavaScript) entry; its default export is `web(...)` or `spawn(...)`. */
   entry: string;
@@ -63,7 +78,15 @@ export interface BuildOptions {
   progress?: boolean;
 }
 
-/** What a build produced and found (also printed by the CLI). */
+/**
+ * What a build produced and found (also printed by the CLI).
+ *
+ * @example
+ * ```ts
+ * const { report } = await build({ entry: 'src/index.ts' });
+ * if (!report.cached) console.log(`componentized in ${report.timings.componentizeMs} ms`);
+ * ```
+ */
 export interface BuildReport {
   /** The entry, relative to the current directory. */
   entry: string;
@@ -95,7 +118,14 @@ export interface BuildReport {
   warnings: string[];
 }
 
-/** The result of {@link build}. */
+/**
+ * The result of {@link build}.
+ *
+ * @example
+ * ```ts
+ * const { wasmPath, sourceMapPath } = await build({ entry: 'src/index.ts' });
+ * ```
+ */
 export interface BuildResult {
   wasmPath: string;
   sourceMapPath: string;

@@ -3,7 +3,15 @@ import { type BuildReport, build } from './build.js';
 import { BuildError } from './errors.js';
 import type { FunctionKind } from './wit.js';
 
-/** Where {@link runBuildCommand} writes; defaults to the process's stdout/stderr. */
+/**
+ * Where {@link runBuildCommand} writes; defaults to the process's stdout/stderr.
+ *
+ * @example
+ * ```ts
+ * let out = '';
+ * await runBuildCommand(['src/index.ts', '--json'], { stdout: (t) => (out += t) });
+ * ```
+ */
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;

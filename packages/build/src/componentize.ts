@@ -17,7 +17,14 @@ export interface ComponentizeRequest {
   outPath: string;
 }
 
-/** A progress notice while the slow step runs. */
+/**
+ * A progress notice while the build runs.
+ *
+ * @example
+ * ```ts
+ * await build({ entry: 'src/index.ts', onProgress: (p) => console.log(p.phase, p.elapsedMs) });
+ * ```
+ */
 export interface BuildProgress {
   /** `bundle`, `componentize` (the 5–13 s step), `inspect`, or `done`. */
   phase: 'bundle' | 'componentize' | 'inspect' | 'done';

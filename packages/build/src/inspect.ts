@@ -1,4 +1,11 @@
-/** The interfaces a component imports and exports, read from the component itself. */
+/**
+ * The interfaces a component imports and exports, read from the component itself.
+ *
+ * @example
+ * ```ts
+ * const { exports } = await inspectComponent(bytes); // ['momento:web-function/guest-function-web@1.0.0']
+ * ```
+ */
 export interface ComponentInterfaces {
   imports: string[];
   exports: string[];

@@ -3,10 +3,24 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildError } from './errors.js';
 
-/** Which Momento export a component carries. */
+/**
+ * Which Momento export a component carries.
+ *
+ * @example
+ * ```ts
+ * await build({ entry: 'src/index.ts', kind: 'spawn' satisfies FunctionKind });
+ * ```
+ */
 export type FunctionKind = 'web' | 'spawn';
 
-/** The exported interface of each function kind (reference §1.3, §1.4). */
+/**
+ * The exported interface of each function kind (reference §1.3, §1.4).
+ *
+ * @example
+ * ```ts
+ * EXPORTED_INTERFACE.web; // 'momento:web-function/guest-function-web@1.0.0'
+ * ```
+ */
 export const EXPORTED_INTERFACE: Record<FunctionKind, string> = {
   web: 'momento:web-function/guest-function-web@1.0.0',
   spawn: 'momento:spawn-function/guest-function-spawn@1.0.0',

@@ -1,7 +1,21 @@
-/** JS shape of the WIT `spawn-success` variant, as componentize-js 0.23 lowers it. */
+/**
+ * JS shape of the WIT `spawn-success` variant, as componentize-js 0.23 lowers it.
+ *
+ * @example
+ * ```ts
+ * const s: WitSpawnSuccess = { tag: 'ok-note', val: 'done' };
+ * ```
+ */
 export type WitSpawnSuccess = { tag: 'ok' } | { tag: 'ok-note'; val: string };
 
-/** JS shape of the WIT `spawn-failure` variant, as componentize-js 0.23 lowers it. */
+/**
+ * JS shape of the WIT `spawn-failure` variant, as componentize-js 0.23 lowers it.
+ *
+ * @example
+ * ```ts
+ * const f: WitSpawnFailure = { tag: 'host-error', val: 'cache unavailable' };
+ * ```
+ */
 export type WitSpawnFailure =
   | { tag: 'failed' }
   | { tag: 'failed-note'; val: string }
@@ -51,7 +65,14 @@ export class SpawnSuccess {
   }
 }
 
-/** Which `spawn-failure` case a {@link SpawnFailure} is. */
+/**
+ * Which `spawn-failure` case a {@link SpawnFailure} is.
+ *
+ * @example
+ * ```ts
+ * SpawnFailure.note('x').kind; // 'failed-note'
+ * ```
+ */
 export type SpawnFailureKind = 'failed' | 'failed-note' | 'host-error';
 
 /**

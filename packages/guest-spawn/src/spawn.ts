@@ -29,7 +29,14 @@ export interface SpawnFunction {
   spawned(payload: WitData): WitSpawnSuccess;
 }
 
-/** Prefix of the note when the payload cannot be extracted (as the Rust crate). */
+/**
+ * Prefix of the note when the payload cannot be extracted (as the Rust crate).
+ *
+ * @example
+ * ```ts
+ * note.startsWith(EXTRACT_FAILURE_PREFIX); // 'Failed to extract spawn payload: '
+ * ```
+ */
 export const EXTRACT_FAILURE_PREFIX = 'Failed to extract spawn payload: ';
 
 function messageOf(e: unknown): string {
