@@ -23,7 +23,10 @@ import type {
   StreamMarker,
   ToWorker,
 } from './protocol.js';
-import { builtinServices } from './services/builtin.js';
+import { type BuiltinServices, builtinServices } from './services/builtin.js';
+import type { LogRouter } from './services/log/index.js';
+import type { TokenAuthority } from './services/token/index.js';
+import type { TopicBus } from './services/topic/index.js';
 import type { HostService, InvocationContext, ServiceFunction } from './services/types.js';
 import { httpErrorEvent } from './sse.js';
 import type {
@@ -280,6 +283,10 @@ function defaultLogger(entry: HostLogEntry): void {
 
 class HostImpl implements Host {
   readonly limits: Readonly<HostLimits>;
+  readonly topics: TopicBus;
+  readonly logs: LogRouter;
+  readonly tokens: TokenAuthority;
+  readonly #builtins: BuiltinServices;
   readonly #services = new Map<string, HostService>();
   readonly #sandboxes: Sandbox[] = [];
   readonly #queue: Job[] = [];
@@ -299,7 +306,11 @@ class HostImpl implements Host {
     this.#spares = options.spares ?? 2;
     this.#log = options.logger ?? defaultLogger;
     this.#workerUrl = url;
-    for (const service of [...builtinServices(), spawnService(this), ...(options.services ?? [])]) {
+    this.#builtins = builtinServices(options.backends);
+    this.topics = this.#builtins.topics;
+    this.logs = this.#builtins.logs;
+    this.tokens = this.#builtins.tokens;
+    for (const service of [...this.#builtins.services, spawnService(this), ...(options.services ?? [])]) {
       this.#services.set(service.interface, service);
     }
     for (let i = 0; i < this.limits.concurrency; i++) this.#sandboxes.push(this.#newSandbox());
@@ -960,6 +971,7 @@ class HostImpl implements Host {
     }
     await Promise.all(this.#sandboxes.map((s) => s.worker.terminate()));
     await Promise.all([...this.#services.values()].map(async (s) => s.close?.()));
+    await this.#builtins.close();
   }
 }
 

@@ -42,3 +42,36 @@ export type {
   SpawnOutcome,
   StreamingResponse,
 } from './types.js';
+export {
+  type BuiltinServiceOptions,
+  type BuiltinServices,
+  builtinServices,
+} from './services/builtin.js';
+export {
+  type CacheBackend,
+  type CacheServiceOptions,
+  createCacheBackend,
+  createCacheServices,
+} from './services/cache/index.js';
+export { createHttpService, type HttpServiceOptions } from './services/http/index.js';
+export {
+  type ConsoleLogOptions,
+  createLogServices,
+  type LogRecord,
+  LogRouter,
+  type LogServiceOptions,
+} from './services/log/index.js';
+export {
+  createTokenServices,
+  TokenAuthority,
+  type TokenAuthorityOptions,
+  type VerifiedDisposableToken,
+  verifyToken,
+} from './services/token/index.js';
+export {
+  createTopicBus,
+  createTopicServices,
+  type TopicBus,
+  type TopicMessage,
+  type TopicServiceOptions,
+} from './services/topic/index.js';

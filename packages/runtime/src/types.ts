@@ -1,3 +1,7 @@
+import type { BuiltinServiceOptions } from './services/builtin.js';
+import type { LogRouter } from './services/log/index.js';
+import type { TokenAuthority } from './services/token/index.js';
+import type { TopicBus } from './services/topic/index.js';
 import type { HostService } from './services/types.js';
 
 /**
@@ -45,6 +49,8 @@ export interface HostLogEntry {
 export interface HostOptions {
   /** Host services added to, or replacing (matched by interface name), the built-in ones. */
   services?: readonly HostService[];
+  /** Options of the built-in services: Valkey/Redis URL, log output, token key, outbound HTTP rules. */
+  backends?: BuiltinServiceOptions;
   /** Limits; each unset field keeps its default. */
   limits?: Partial<HostLimits>;
   /** Fresh instances each worker keeps ready per function. Default 2; 0 instantiates on demand. */
@@ -198,6 +204,12 @@ export interface Host {
   get(cache: string, name: string): FunctionHandle | undefined;
   /** The limits in force. */
   readonly limits: Readonly<HostLimits>;
+  /** The topic bus functions publish on: subscribe to it, or read what was published. */
+  readonly topics: TopicBus;
+  /** Function and system logs (`logs.records` keeps the latest). */
+  readonly logs: LogRouter;
+  /** Signs and verifies the disposable tokens functions generate. */
+  readonly tokens: TokenAuthority;
   /** Stops every sandbox and closes the services. */
   close(): Promise<void>;
 }

@@ -1,13 +1,68 @@
+import { type CacheServiceOptions, createCacheServices } from './cache/index.js';
+import { createHttpService, type HttpServiceOptions } from './http/index.js';
+import { type ConsoleLogOptions, createLogServices, LogRouter } from './log/index.js';
+import { createTokenServices, TokenAuthority, type TokenAuthorityOptions } from './token/index.js';
+import { createTopicBus, createTopicServices, type TopicBus } from './topic/index.js';
 import type { HostService } from './types.js';
 
 /**
- * The host services every host starts with (before `createHost({ services })` adds to or
- * overrides them by interface name). Each service folder (cache, topic, log, token, http)
- * contributes its factory here.
+ * Options of the host services every host starts with: the embedded defaults need none, and
+ * one `valkeyUrl` moves cache, lists and topics to Valkey/Redis so several hosts share them.
  *
  * @example
- * const names = builtinServices().map((s) => s.interface);
+ * const host = await createHost({ backends: { valkeyUrl: 'redis://127.0.0.1:6379', log: { format: 'json' } } });
  */
-export function builtinServices(): HostService[] {
-  return [];
+export interface BuiltinServiceOptions {
+  /** `redis://…` or `valkey://…` for cache, lists and topics. Default: the embedded in-memory store. */
+  readonly valkeyUrl?: string;
+  /** Cache options (timeouts, limits, a shared backend). */
+  readonly cache?: Omit<CacheServiceOptions, 'url'>;
+  /** The topic bus to publish on (share one with tests to read what functions publish). */
+  readonly topics?: TopicBus;
+  /** Console output of function and system logs, or `false` for none. Default: readable lines on stderr. */
+  readonly log?: ConsoleLogOptions | false;
+  /** The authority that signs disposable tokens (share it with the server to verify them), or its options. */
+  readonly tokens?: TokenAuthority | TokenAuthorityOptions;
+  /** Outbound HTTP options: timeouts, size limit, allow/deny lists, AWS credentials. */
+  readonly http?: HttpServiceOptions;
+}
+
+/** The built-in services and the shared state behind them. */
+export interface BuiltinServices {
+  /** One service per WIT interface. */
+  readonly services: HostService[];
+  /** Where `momento:topic` publishes and topic log destinations go. */
+  readonly topics: TopicBus;
+  /** Function and system logs. */
+  readonly logs: LogRouter;
+  /** Signs and verifies disposable tokens. */
+  readonly tokens: TokenAuthority;
+  /** Closes the shared state (log router, and the topic bus unless it was given). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the host services every host starts with (before `createHost({ services })` adds to or
+ * overrides them by interface name): cache scalar and lists, topics, logging, tokens and HTTP.
+ *
+ * @example
+ * const { services, topics } = builtinServices({ valkeyUrl: process.env.VALKEY_URL });
+ */
+export function builtinServices(options: BuiltinServiceOptions = {}): BuiltinServices {
+  const ownsTopics = options.topics === undefined;
+  const topics = options.topics ?? createTopicBus({ url: options.valkeyUrl });
+  const logs = new LogRouter({ topics, console: options.log });
+  const tokens = options.tokens instanceof TokenAuthority ? options.tokens : new TokenAuthority(options.tokens);
+  const services: HostService[] = [
+    ...createCacheServices({ ...options.cache, url: options.valkeyUrl }),
+    ...createTopicServices({ bus: topics }),
+    ...createLogServices({ router: logs }),
+    ...createTokenServices({ authority: tokens }),
+    createHttpService(options.http),
+  ];
+  const close = async () => {
+    await logs.close();
+    if (ownsTopics) await topics.close();
+  };
+  return { services, topics, logs, tokens, close };
 }
