@@ -20,28 +20,6 @@ export {
   MOMENTO_INTERFACES,
   WASI_POLICY,
 } from './interfaces.js';
-export type {
-  HostBody,
-  HostService,
-  InvocationContext,
-  ServiceData,
-  ServiceFunction,
-  WitResult,
-} from './services/types.js';
-export { formatSseEvent, httpErrorEvent, SSE_HEADERS } from './sse.js';
-export type {
-  BodyInput,
-  FunctionHandle,
-  Host,
-  HostLimits,
-  HostLogEntry,
-  HostOptions,
-  InvokeRequest,
-  InvokeResponse,
-  LoadOptions,
-  SpawnOutcome,
-  StreamingResponse,
-} from './types.js';
 export {
   type BuiltinServiceOptions,
   type BuiltinServices,
@@ -75,3 +53,25 @@ export {
   type TopicMessage,
   type TopicServiceOptions,
 } from './services/topic/index.js';
+export type {
+  HostBody,
+  HostService,
+  InvocationContext,
+  ServiceData,
+  ServiceFunction,
+  WitResult,
+} from './services/types.js';
+export { formatSseEvent, httpErrorEvent, SSE_HEADERS } from './sse.js';
+export type {
+  BodyInput,
+  FunctionHandle,
+  Host,
+  HostLimits,
+  HostLogEntry,
+  HostOptions,
+  InvokeRequest,
+  InvokeResponse,
+  LoadOptions,
+  SpawnOutcome,
+  StreamingResponse,
+} from './types.js';
