@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BuildError, type BuildResult, build } from '../src/index.js';
+import { BuildError, type BuildResult, build, runBuildCommand } from '../src/index.js';
 import { enc, instantiate, invokeWeb } from './harness.js';
 
 const fixtures = resolve(import.meta.dirname, 'fixtures');
@@ -97,6 +97,19 @@ describe('build of a web function (raw export shape)', () => {
     expect(again.report.hash).toBe(result.report.hash);
     expect(again.report.timings.componentizeMs).toBe(0);
     expect(readFileSync(again.wasmPath).equals(readFileSync(result.wasmPath))).toBe(true);
+  });
+
+  it('builds through the CLI command and prints the report as JSON', async () => {
+    let stdout = '';
+    const code = await runBuildCommand(
+      [join(fixtures, 'web-basic.ts'), '--kind', 'web', '-o', join(out, 'web-basic-cli.wasm'), '--json'],
+      { stdout: (t) => (stdout += t), stderr: () => {} },
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { cached: boolean; wasmPath: string; exports: string[] };
+    expect(report.cached).toBe(true);
+    expect(report.wasmPath).toBe(join(out, 'web-basic-cli.wasm'));
+    expect(readFileSync(report.wasmPath).equals(readFileSync(result.wasmPath))).toBe(true);
   });
 
   it('reports progress through onProgress', async () => {
