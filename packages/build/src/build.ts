@@ -224,7 +224,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const deps = readWitDeps(witDir);
   const specifiers = new Set(bundled.hostImports);
   if (usage.console) specifiers.add(LOG_INTERFACE);
-  const imports = worldImports(specifiers, knownInterfaces(deps));
+  const imports = worldImports(specifiers, knownInterfaces(deps), kind);
   const world = renderWorld(kind, imports);
   // Labelled relative to the project (not the cwd) so the cache key does not depend on where the build runs.
   const entryCode = renderEntry(kind, relative(projectDir, entry), usage.console);

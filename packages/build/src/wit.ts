@@ -99,9 +99,18 @@ export function knownInterfaces(deps: { text: string }[]): Set<string> {
  * Check the `momento:*` / `wasi:*` module specifiers a bundle imports and return the interfaces the
  * component's world must import (sorted, without the always-added environment interface).
  */
-export function worldImports(specifiers: Iterable<string>, known: Set<string>): string[] {
+export function worldImports(
+  specifiers: Iterable<string>,
+  known: Set<string>,
+  kind?: FunctionKind,
+): string[] {
   const out = new Set<string>();
   for (const spec of specifiers) {
+    if (kind === 'spawn' && spec.startsWith('momento:web-function/')) {
+      throw new BuildError(
+        `This spawn function imports '${spec}', but a spawn function has no HTTP request: the platform's spawn world imports no web-function interface (reference §1.4). Remove the use of web() helpers such as environment() and read configuration from environment variables instead.`,
+      );
+    }
     if (spec.startsWith('wasi:')) {
       if (spec === ENVIRONMENT_INTERFACE) continue;
       throw new BuildError(

@@ -57,6 +57,15 @@ describe('world', () => {
     );
   });
 
+  it('refuses web-function imports in a spawn function', () => {
+    expect(() => worldImports(['momento:web-function/web-function-support@1.0.0'], known, 'spawn')).toThrow(
+      /a spawn function has no HTTP request/,
+    );
+    expect(worldImports(['momento:web-function/web-function-support@1.0.0'], known, 'web')).toEqual([
+      'momento:web-function/web-function-support@1.0.0',
+    ]);
+  });
+
   it('renders the world with the export of the kind', () => {
     const w = renderWorld('spawn', ['momento:bytes/bytes@1.0.0']);
     expect(w).toContain('import momento:bytes/bytes@1.0.0;');
