@@ -46,7 +46,7 @@ export default web((requestBody: Data) => {
     upstream = invoke(new Request(upstreamUrl, request.method).withHeaders(forwarded).withBody(requestBody));
   } catch (e) {
     // Like the Rust `?`: 500 with the error's Debug text, e.g. RequestError("…").
-    if (e instanceof HttpError) throw WebError.message(INVOCATION_ERROR_PREFIX + e.toDebugString());
+    if (e instanceof HttpError) throw WebError.message(INVOCATION_ERROR_PREFIX + e.debug);
     throw e;
   }
 

@@ -106,6 +106,19 @@ export class HttpError extends Error {
   }
 
   /**
+   * The Rust `Debug` text (same as {@link HttpError.toDebugString}), the property the other
+   * Momento guest packages' errors also carry (`CacheError.debug`, `LogConfigurationError.debug`).
+   *
+   * @example
+   * ```ts
+   * new HttpError({ kind: 'internal-error' }).debug; // 'InternalError'
+   * ```
+   */
+  get debug(): string {
+    return this.toDebugString();
+  }
+
+  /**
    * The Rust `Debug` rendering of this error, as `momento-functions-http`'s derived `Debug` prints
    * it: `InternalError`, `RequestError("…")`, `InvalidUrl { url: "…", error: "…" }`, …
    *

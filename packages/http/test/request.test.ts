@@ -159,6 +159,7 @@ describe('invoke', () => {
     expect(error.kind).toBe(witError.tag);
     expect(error.message).toBe(display);
     expect(error.toDebugString()).toBe(debug);
+    expect(error.debug).toBe(debug);
   });
 
   it('lets a non-WIT exception through unchanged', () => {
