@@ -1,3 +1,4 @@
+/// <reference path="./wit.d.ts" />
 import { invoke as witInvoke } from 'momento:http/http@1.0.0';
 import { Data } from '@momento-functions/bytes';
 import { HttpError, type WitHttpError } from './errors.js';

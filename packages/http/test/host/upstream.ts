@@ -83,6 +83,12 @@ export async function call(service: HostService, request: WitReq, ctx = context(
   return fn(ctx, request);
 }
 
+/** The text of an `err` outcome's case (the request-error string), for assertions. */
+export function errText(outcome: Outcome): string {
+  if (outcome.tag !== 'err') throw new Error(`expected an error, got status ${outcome.val.status}`);
+  return String(outcome.val.val);
+}
+
 export async function ok(service: HostService, request: WitReq, ctx = context()): Promise<WitResp> {
   const outcome = await call(service, request, ctx);
   if (outcome.tag !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(outcome.val)}`);
