@@ -7,7 +7,15 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Dispatcher } from 'undici';
 import { requestError } from './validate.js';
 
-/** AWS credentials (a session token for temporary ones). */
+/**
+ * AWS credentials (a session token for temporary ones).
+ *
+ * @example
+ * ```ts
+ * const credentials: AwsCredentials = { accessKeyId: 'AKIA…', secretAccessKey: '…' };
+ * createHttpService({ aws: { credentials } });
+ * ```
+ */
 export interface AwsCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -16,7 +24,15 @@ export interface AwsCredentials {
   readonly expiration?: Date;
 }
 
-/** How the host itself talks to AWS (only used for `federated` requests). */
+/**
+ * How the host itself talks to AWS (only used for `federated` requests).
+ *
+ * @example
+ * ```ts
+ * import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+ * createHttpService({ aws: { credentials: fromNodeProviderChain(), region: 'eu-west-1' } });
+ * ```
+ */
 export interface HttpAwsOptions {
   /**
    * The host's credentials, used to call STS AssumeRole for `federated` requests: fixed values or
@@ -32,7 +48,14 @@ export interface HttpAwsOptions {
   readonly sessionDurationSeconds?: number;
 }
 
-/** A request about to be sent, in the form the signer needs. */
+/**
+ * A request about to be sent, in the form the signer needs.
+ *
+ * @example
+ * ```ts
+ * const request: SignableRequest = { method: 'POST', url: new URL('https://sqs.us-east-1.amazonaws.com/'), headers: [], body: new Uint8Array() };
+ * ```
+ */
 export interface SignableRequest {
   readonly method: string;
   readonly url: URL;
@@ -44,6 +67,16 @@ export interface SignableRequest {
 /**
  * Signs a request with SigV4 and returns the headers to add (`host`, `x-amz-date`,
  * `authorization`, and `x-amz-security-token` / `x-amz-content-sha256` when they apply).
+ *
+ * @example
+ * ```ts
+ * const added = await signRequest(
+ *   { method: 'GET', url: new URL('https://example.amazonaws.com/'), headers: [], body: new Uint8Array() },
+ *   { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+ *   'us-east-1',
+ *   'service',
+ * );
+ * ```
  */
 export async function signRequest(
   request: SignableRequest,
@@ -98,7 +131,15 @@ export async function signRequest(
   return added;
 }
 
-/** The region named by an AWS endpoint host (`dynamodb.us-west-2.amazonaws.com` → `us-west-2`). */
+/**
+ * The region named by an AWS endpoint host.
+ *
+ * @example
+ * ```ts
+ * regionFromHost('dynamodb.us-west-2.amazonaws.com'); // 'us-west-2'
+ * regionFromHost('example.com'); // undefined
+ * ```
+ */
 export function regionFromHost(hostname: string): string | undefined {
   const match = /(?:^|\.)([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)\.amazonaws\.com(?:\.cn)?$/.exec(
     hostname.toLowerCase(),
@@ -111,7 +152,10 @@ type SendFn = (
   init: { method: string; headers: [string, string][]; body: Uint8Array },
 ) => Promise<{ status: number; text: string }>;
 
-/** Assumes IAM roles with the host's credentials and caches the sessions until shortly before they expire. */
+/**
+ * Assumes IAM roles with the host's credentials and caches the sessions until shortly before they expire.
+ * @internal
+ */
 export class RoleFederation {
   readonly #options: HttpAwsOptions;
   readonly #sessions = new Map<string, Promise<AwsCredentials>>();
@@ -228,7 +272,10 @@ function unescapeXml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** Sends a small request through a dispatcher and reads the whole answer as text. */
+/**
+ * Sends a small request through a dispatcher and reads the whole answer as text.
+ * @internal
+ */
 export function dispatcherSend(dispatcher: Dispatcher, timeoutMs: number): SendFn {
   return async (url, init) => {
     const response = await dispatcher.request({

@@ -41,10 +41,26 @@ export type { DestinationRule } from './policy.js';
 export { DestinationPolicy } from './policy.js';
 export type { HttpWitError } from './validate.js';
 
-/** The WIT interface this service implements. */
+/**
+ * The WIT interface this service implements.
+ *
+ * @example
+ * ```ts
+ * createHttpService().interface === HTTP_INTERFACE; // true
+ * ```
+ */
 export const HTTP_INTERFACE = 'momento:http/http@1.0.0';
 
-/** Options of {@link createHttpService}. Every limit has a default that suits a local host. */
+/**
+ * Options of {@link createHttpService}. Every limit has a default that suits a local host
+ * ({@link HTTP_DEFAULTS}); docs/http.md explains each decision.
+ *
+ * @example
+ * ```ts
+ * const options: HttpServiceOptions = { deny: ['private'], headersTimeoutMs: 5_000, maxResponseBytes: 8 * 1024 * 1024 };
+ * const host = await createHost({ backends: { http: options } });
+ * ```
+ */
 export interface HttpServiceOptions {
   /** Time to establish a connection (TCP + TLS), in ms. Default 10 000. */
   readonly connectTimeoutMs?: number;
@@ -73,7 +89,14 @@ export interface HttpServiceOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-/** Defaults of {@link HttpServiceOptions}. */
+/**
+ * Defaults of {@link HttpServiceOptions}.
+ *
+ * @example
+ * ```ts
+ * createHttpService({ headersTimeoutMs: HTTP_DEFAULTS.headersTimeoutMs * 2 });
+ * ```
+ */
 export const HTTP_DEFAULTS = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,

@@ -12,6 +12,12 @@ import { BlockList, isIP } from 'node:net';
  * - `'10.0.0.0/8'`, `'fd00::/8'`, `'127.0.0.1'`, `'::1'`: addresses (literal or resolved);
  * - `'private'`: loopback, private (RFC 1918, unique-local), link-local (incl. cloud metadata
  *   `169.254.169.254`), carrier-grade NAT, unspecified and IPv4-mapped forms of these.
+ *
+ * @example
+ * ```ts
+ * const rules: DestinationRule[] = ['api.example.com', '*.internal.example', '10.0.0.0/8', 'private'];
+ * createHttpService({ deny: rules });
+ * ```
  */
 export type DestinationRule = string;
 
@@ -97,10 +103,26 @@ function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
-/** The decision for one destination: `undefined` when allowed, else why not. */
+/**
+ * The decision for one destination: `undefined` when allowed, else why not.
+ *
+ * @example
+ * ```ts
+ * const verdict: PolicyVerdict = new DestinationPolicy(undefined, ['private']).checkHost('127.0.0.1');
+ * ```
+ */
 export type PolicyVerdict = string | undefined;
 
-/** Compiled allow / deny lists. */
+/**
+ * Compiled allow / deny lists.
+ *
+ * @example
+ * ```ts
+ * const policy = new DestinationPolicy(['*.example.com'], ['private']);
+ * policy.checkHost('api.example.com'); // undefined (allowed; addresses are checked at connect time)
+ * policy.checkHost('169.254.169.254'); // "address 169.254.169.254 of '169.254.169.254' matches a deny rule"
+ * ```
+ */
 export class DestinationPolicy {
   readonly #allow: RuleSet | undefined;
   readonly #deny: RuleSet;

@@ -2,7 +2,14 @@
  * Validation of what a guest asks `momento:http` to send, mapped to the WIT `error` cases.
  */
 
-/** The JS shape of the WIT `momento:http` `error` variant. */
+/**
+ * The JS shape of the WIT `momento:http` `error` variant.
+ *
+ * @example
+ * ```ts
+ * const refused: HttpWitError = { tag: 'request-error', val: 'connection refused' };
+ * ```
+ */
 export type HttpWitError =
   | { tag: 'internal-error' }
   | { tag: 'request-error'; val: string }
