@@ -127,8 +127,12 @@ export type Suite = {
   readonly implementations: Readonly<Partial<Record<Implementation, Source>>>;
   /** Host services the function needs (`cache`: a fresh memory cache per case). */
   readonly services?: 'cache';
-  /** The host's wall-clock limit for this suite, in ms. */
-  readonly timeoutMs?: number;
+  /** Host limits for this suite (each unset one keeps the host default). */
+  readonly limits?: {
+    readonly timeoutMs?: number;
+    readonly requestBodyBytes?: number;
+    readonly responseBodyBytes?: number;
+  };
 } & (
   | { readonly kind: 'web'; readonly cases: readonly WebCase[] }
   | { readonly kind: 'spawn'; readonly cases: readonly SpawnCase[] }
@@ -212,6 +216,50 @@ export const SUITES: readonly Suite[] = [
         name: '70 000 bytes',
         request: { body: LARGE_BODY },
         expect: { kind: 'exact', status: 200, headers: [['content-type', OCTETS]], body: LARGE_BODY },
+      },
+    ],
+  },
+  {
+    name: 'echo-limits',
+    kind: 'web',
+    reference: 'docs/runtime.md §8.12 (request and response body limits); issue 4 "oversized body"',
+    implementations: {
+      ts: example('echo'),
+      'rust-official': fixture('rust-official', 'echo'),
+      'rust-glue': fixture('rust-glue', 'echo'),
+      c: fixture('c', 'echo'),
+    },
+    limits: { requestBodyBytes: 4096, responseBodyBytes: 2048 },
+    cases: [
+      {
+        name: 'within both limits',
+        request: { body: LARGE_BODY.subarray(0, 2048) },
+        expect: {
+          kind: 'exact',
+          status: 200,
+          headers: [['content-type', OCTETS]],
+          body: LARGE_BODY.subarray(0, 2048),
+        },
+      },
+      {
+        name: 'the echoed body is over the response limit',
+        request: { body: LARGE_BODY.subarray(0, 3000) },
+        expect: {
+          kind: 'exact',
+          status: 500,
+          headers: TEXT_HEADERS,
+          body: 'the function returned a response body of 3000 bytes, larger than the limit of 2048 bytes (limits.responseBodyBytes)',
+        },
+      },
+      {
+        name: 'the request body is over the request limit (the guest does not run)',
+        request: { body: LARGE_BODY.subarray(0, 5000) },
+        expect: {
+          kind: 'exact',
+          status: 413,
+          headers: TEXT_HEADERS,
+          body: 'request body of 5000 bytes is larger than the limit of 4096 bytes (limits.requestBodyBytes)',
+        },
       },
     ],
   },
@@ -523,7 +571,7 @@ export const SUITES: readonly Suite[] = [
     kind: 'web',
     reference: 'docs/runtime.md §8.12 (wall-clock limit)',
     implementations: { ts: ours('spin'), 'rust-official': fixture('rust-official', 'spin') },
-    timeoutMs: 1_000,
+    limits: { timeoutMs: 1_000 },
     cases: [
       {
         name: 'a runaway loop is stopped at the time limit',
