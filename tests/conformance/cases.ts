@@ -85,6 +85,8 @@ export interface WebCase {
   readonly request: WebRequest;
   /** Invoke this many times (each on a fresh instance); every answer must match. Default 1. */
   readonly times?: number;
+  /** Send the `times` invocations all at once (they queue for the sandbox) instead of one by one. */
+  readonly concurrent?: boolean;
   readonly expect: WebExpectation;
   /** cache-scalar only: an error one host function answers during this case. */
   readonly cacheFailure?: CacheFailure;
@@ -532,6 +534,13 @@ export const SUITES: readonly Suite[] = [
         name: 'five invocations each see a never-used instance',
         request: {},
         times: 5,
+        expect: { kind: 'exact', status: 200, headers: TEXT_HEADERS, body: '1' },
+      },
+      {
+        name: 'four invocations sent at once (queued) each see a never-used instance',
+        request: {},
+        times: 4,
+        concurrent: true,
         expect: { kind: 'exact', status: 200, headers: TEXT_HEADERS, body: '1' },
       },
     ],

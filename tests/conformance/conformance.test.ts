@@ -185,14 +185,13 @@ describe.each(SUITES.map((s) => [s.name, s] as const))('%s', (_, suite) => {
             trace.length = 0;
             failure.current = c.cacheFailure;
             const answers: Answer[] = [];
-            for (let i = 0; i < (c.times ?? 1); i++) {
+            const once = async (): Promise<Answer> => {
               const res = await fn.invoke(toRequest(c));
-              answers.push({
-                status: res.status,
-                headers: res.headers.map(([n, v]) => [n, v]),
-                body: res.body,
-              });
-            }
+              return { status: res.status, headers: res.headers.map(([n, v]) => [n, v]), body: res.body };
+            };
+            const times = c.times ?? 1;
+            if (c.concurrent) answers.push(...(await Promise.all(Array.from({ length: times }, once))));
+            else for (let i = 0; i < times; i++) answers.push(await once());
             produced = { ok: true, value: answers };
             if (backend) {
               const finalState: Record<string, string | null> = {};
