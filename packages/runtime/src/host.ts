@@ -238,9 +238,11 @@ interface Job {
 /** One sandbox worker and its bridge. */
 class Sandbox {
   readonly worker: Worker;
-  readonly control = new SharedArrayBuffer(4);
+  /** Word 0: host-call reply ready. Word 1: inbox sequence (see {@link Sandbox.post}). */
+  readonly control = new SharedArrayBuffer(8);
   readonly ctl = new Int32Array(this.control);
   readonly replyPort: MessagePort;
+  readonly inbox: MessagePort;
   job: Job | undefined;
   dead = false;
   readonly loadWaiters = new Map<number, (error?: string) => void>();
@@ -253,9 +255,11 @@ class Sandbox {
   ) {
     const { port1, port2 } = new MessageChannel();
     this.replyPort = port1;
+    const inbox = new MessageChannel();
+    this.inbox = inbox.port1;
     this.worker = new Worker(url, {
-      workerData: { control: this.control, replyPort: port2 },
-      transferList: [port2],
+      workerData: { control: this.control, replyPort: port2, inbox: inbox.port2 },
+      transferList: [port2, inbox.port2],
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
       stdout: false,
       stderr: false,
@@ -265,8 +269,14 @@ class Sandbox {
     this.worker.on('exit', (code) => onExit(this, code));
   }
 
-  post(message: ToWorker, transfer?: ArrayBuffer[]): void {
-    this.worker.postMessage(message, transfer ?? []);
+  /**
+   * Hands a message to the worker: onto its inbox port, then a bump of the inbox sequence word
+   * and a notify, which wakes the worker from Atomics.wait (it takes the message synchronously).
+   */
+  post(message: ToWorker): void {
+    this.inbox.postMessage(message);
+    Atomics.add(this.ctl, 1, 1);
+    Atomics.notify(this.ctl, 1);
   }
 
   reply(reply: CallReply): void {

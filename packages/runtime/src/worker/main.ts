@@ -26,7 +26,12 @@ wasm.promising ??= (f: unknown) => f;
 
 if (!parentPort) throw new Error('the sandbox worker must run in a worker thread');
 const port = parentPort;
-const { control, replyPort } = workerData as { control: SharedArrayBuffer; replyPort: MessagePort };
+const { control, replyPort, inbox } = workerData as {
+  control: SharedArrayBuffer;
+  replyPort: MessagePort;
+  inbox: MessagePort;
+};
+/** Word 0: host-call reply ready. Word 1: inbox sequence, bumped by the host after each message. */
 const ctl = new Int32Array(control);
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
@@ -287,10 +292,15 @@ interface LoadedFunction {
   spares: Sandbox[];
   /** False when instantiation itself reads per-invocation state (the environment). */
   preinstantiate: boolean;
+  /** Whether spares get their host-side glue warmed (see {@link warmGlue}); off after a surprise. */
+  warm: boolean;
 }
 
 const functions = new Map<number, LoadedFunction>();
-const loading = new Map<number, Promise<LoadedFunction | undefined>>();
+/** Functions still being imported; invocations for them wait in {@link jobs}. */
+const loading = new Set<number>();
+/** Loads that failed, by function id, until the host unloads them. */
+const failedLoads = new Map<number, string>();
 let instantiating: LoadedFunction | undefined;
 let sawInvocationStateDuringInstantiation = false;
 
@@ -347,6 +357,46 @@ function instantiate(fn: LoadedFunction): Sandbox {
   return { exports, memories };
 }
 
+/** The marker tag of the warm-up call; no WIT variant has it, so the glue refuses it while lowering. */
+const WARM_TAG = '$momento-warm-up';
+
+/**
+ * Warms the host-side JavaScript glue of a fresh instance without running any guest code.
+ *
+ * jco's glue defines its classes (tasks, per-instance async state, resource tables) inside each
+ * `instantiate()` call, so the first call into a fresh instance pays for creating that state and
+ * for V8 building new hidden classes: measured ~50 µs of a Rust hello's ~75 µs first invoke, and
+ * ~80 µs for componentize-js guests (bench/host/RESULTS.md). Calling the export with a `data`
+ * variant tag that does not exist runs exactly that bookkeeping, then fails while lowering the
+ * argument, before the core wasm export is called: the guest runs no code and its memory is
+ * untouched. Anything else (no error, or a different one) means the glue changed: the instance is
+ * discarded and warming is switched off for the function.
+ */
+function warmGlue(fn: LoadedFunction, sandbox: Sandbox): boolean {
+  const api = exportOf(fn, sandbox) as Record<string, (arg: unknown) => unknown>;
+  const method = fn.load.kind === 'web' ? 'invoke' : 'spawned';
+  try {
+    api[method]!({ tag: WARM_TAG });
+  } catch (error) {
+    if (error instanceof TypeError && error.message.includes(WARM_TAG)) return true;
+  }
+  fn.warm = false;
+  post({
+    type: 'log',
+    level: 'warn',
+    fnId: fn.load.fnId,
+    message: `warming the glue of '${fn.load.name}' did not fail as expected; spares are no longer warmed`,
+  });
+  return false;
+}
+
+function exportOf(fn: LoadedFunction, sandbox: Sandbox): unknown {
+  return fn.load.kind === 'web'
+    ? (sandbox.exports['momento:web-function/guest-function-web@1.0.0'] ?? sandbox.exports.guestFunctionWeb)
+    : (sandbox.exports['momento:spawn-function/guest-function-spawn@1.0.0'] ??
+        sandbox.exports.guestFunctionSpawn);
+}
+
 /** Makes a spare: instantiate now (start functions and `_initialize` included), so the request path only invokes. */
 function prepareSpare(fn: LoadedFunction): void {
   instantiating = fn;
@@ -367,21 +417,14 @@ function prepareSpare(fn: LoadedFunction): void {
     });
     return;
   }
+  if (fn.warm && !warmGlue(fn, sandbox)) return;
   // Not pre-faulting memory pages: measured, it cost ~12 ms per StarlingMonkey instance and did
   // not make the first invoke faster (bench/host/RESULTS.md).
   fn.spares.push(sandbox);
 }
 
-let refillScheduled = false;
-function scheduleRefill(): void {
-  if (refillScheduled) return;
-  refillScheduled = true;
-  setImmediate(refill);
-}
-
-function refill(): void {
-  refillScheduled = false;
-  if (current) return;
+/** Instantiates one spare for the first function short of spares; false when all are full. */
+function refillOne(): boolean {
   for (const fn of functions.values()) {
     if (fn.preinstantiate && fn.spares.length < fn.load.spares) {
       try {
@@ -395,11 +438,10 @@ function refill(): void {
           message: `instantiating '${fn.load.name}' failed: ${messageOf(error)}`,
         });
       }
-      // One instance per turn, so an arriving invocation never waits behind a whole refill.
-      scheduleRefill();
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 function takeSandbox(fn: LoadedFunction): Sandbox {
@@ -408,7 +450,7 @@ function takeSandbox(fn: LoadedFunction): Sandbox {
   return instantiate(fn);
 }
 
-async function loadFunction(msg: LoadMessage): Promise<LoadedFunction | undefined> {
+async function loadFunction(msg: LoadMessage): Promise<void> {
   try {
     const glue = (await import(msg.glueUrl)) as Glue;
     const fn: LoadedFunction = {
@@ -417,15 +459,15 @@ async function loadFunction(msg: LoadMessage): Promise<LoadedFunction | undefine
       imports: buildImports(msg),
       spares: [],
       preinstantiate: msg.spares > 0,
+      warm: true,
     };
     functions.set(msg.fnId, fn);
     if (fn.preinstantiate) prepareSpare(fn);
     post({ type: 'loaded', fnId: msg.fnId });
-    scheduleRefill();
-    return fn;
   } catch (error) {
+    functions.delete(msg.fnId);
+    failedLoads.set(msg.fnId, messageOf(error));
     post({ type: 'loaded', fnId: msg.fnId, error: messageOf(error) });
-    return undefined;
   } finally {
     loading.delete(msg.fnId);
   }
@@ -451,10 +493,6 @@ function failure(id: number, fn: LoadedFunction, sandbox: Sandbox | undefined, e
   post({ type: 'failed', id, reason: 'trap', message });
 }
 
-async function getFunction(fnId: number): Promise<LoadedFunction | undefined> {
-  return functions.get(fnId) ?? (await loading.get(fnId));
-}
-
 interface WebExports {
   invoke(request: WitData): { status: number; headers: { name: string; value: string }[]; body: WitData };
 }
@@ -462,17 +500,7 @@ interface SpawnExports {
   spawned(payload: WitData): { tag: string; val?: string };
 }
 
-async function runInvoke(msg: InvokeMessage): Promise<void> {
-  const fn = await getFunction(msg.fnId);
-  if (!fn) {
-    post({
-      type: 'failed',
-      id: msg.id,
-      reason: 'trap',
-      message: 'the function is not loaded in this sandbox',
-    });
-    return;
-  }
+function runInvoke(msg: InvokeMessage, fn: LoadedFunction): void {
   current = {
     id: msg.id,
     invocationId: msg.invocationId,
@@ -484,23 +512,25 @@ async function runInvoke(msg: InvokeMessage): Promise<void> {
   let sandbox: Sandbox | undefined;
   try {
     sandbox = takeSandbox(fn);
-    const api = (sandbox.exports['momento:web-function/guest-function-web@1.0.0'] ??
-      sandbox.exports.guestFunctionWeb) as WebExports;
+    const api = exportOf(fn, sandbox) as WebExports;
     const response = api.invoke({ tag: 'buffer', val: HostBuffer.ofBytes(msg.request.body, true) });
     const body: BodyRef =
       response.body.tag === 'buffer' ? response.body.val.take() : { kind: 'bytes', bytes: response.body.val };
     const transfer =
       body.kind === 'bytes' &&
       body.bytes.byteOffset === 0 &&
-      body.bytes.byteLength === body.bytes.buffer.byteLength
+      body.bytes.byteLength === body.bytes.buffer.byteLength &&
+      !(body.bytes.buffer instanceof SharedArrayBuffer)
         ? [body.bytes.buffer as ArrayBuffer]
         : undefined;
+    const headers: [string, string][] = [];
+    for (const h of response.headers) headers.push([h.name, h.value]);
     post(
       {
         type: 'done',
         id: msg.id,
         status: response.status,
-        headers: response.headers.map((h) => [h.name, h.value]),
+        headers,
         body,
         streamed: current.streaming,
       },
@@ -510,21 +540,10 @@ async function runInvoke(msg: InvokeMessage): Promise<void> {
     failure(msg.id, fn, sandbox, error);
   } finally {
     current = undefined;
-    scheduleRefill();
   }
 }
 
-async function runSpawn(msg: SpawnMessage): Promise<void> {
-  const fn = await getFunction(msg.fnId);
-  if (!fn) {
-    post({
-      type: 'failed',
-      id: msg.id,
-      reason: 'trap',
-      message: 'the function is not loaded in this sandbox',
-    });
-    return;
-  }
+function runSpawn(msg: SpawnMessage, fn: LoadedFunction): void {
   current = {
     id: msg.id,
     invocationId: msg.invocationId,
@@ -536,8 +555,7 @@ async function runSpawn(msg: SpawnMessage): Promise<void> {
   let sandbox: Sandbox | undefined;
   try {
     sandbox = takeSandbox(fn);
-    const api = (sandbox.exports['momento:spawn-function/guest-function-spawn@1.0.0'] ??
-      sandbox.exports.guestFunctionSpawn) as SpawnExports;
+    const api = exportOf(fn, sandbox) as SpawnExports;
     let result: { tag: string; val?: string };
     try {
       result = api.spawned({ tag: 'buffer', val: HostBuffer.ofBytes(msg.payload, false) });
@@ -552,27 +570,95 @@ async function runSpawn(msg: SpawnMessage): Promise<void> {
     failure(msg.id, fn, sandbox, error);
   } finally {
     current = undefined;
-    scheduleRefill();
   }
 }
 
-// Invocations run strictly one after another: a message that arrives while a function is still
-// loading waits for it, and the next one waits for that.
-let chain: Promise<void> = Promise.resolve();
+// ---------------------------------------------------------------------------------------------
+// The loop
+//
+// The host posts every message on the inbox port, then bumps the inbox sequence word and
+// notifies it. While this worker has nothing to do it blocks in Atomics.wait on that word rather
+// than in its event loop: a futex wake is the cheapest way to get an idle thread running again
+// (measured: a round trip of ~21 µs against ~53 µs through postMessage and the event loop), and
+// the message is taken synchronously with receiveMessageOnPort. The event loop only runs while a
+// function's glue is being imported (dynamic import needs it).
+//
+// Order of work: invocations first, in arrival order (an invocation for a function still loading
+// waits, and so does everything after it); spare instances only when no invocation is waiting,
+// one at a time with a look at the inbox in between, so an arriving request never waits for a
+// whole refill; instantiation never sits between a request and its answer when a spare is ready.
 
-port.on('message', (msg: ToWorker) => {
+type Job = InvokeMessage | SpawnMessage;
+const jobs: Job[] = [];
+let pumping = false;
+
+function receive(msg: ToWorker): void {
   switch (msg.type) {
     case 'load':
-      loading.set(msg.fnId, loadFunction(msg));
+      loading.add(msg.fnId);
+      void loadFunction(msg).then(pump);
       return;
     case 'unload':
       functions.delete(msg.fnId);
+      failedLoads.delete(msg.fnId);
       return;
     case 'invoke':
-      chain = chain.then(() => runInvoke(msg));
-      return;
     case 'spawn':
-      chain = chain.then(() => runSpawn(msg));
+      jobs.push(msg);
       return;
   }
-});
+}
+
+function drainInbox(): void {
+  for (;;) {
+    const received = receiveMessageOnPort(inbox);
+    if (!received) return;
+    receive(received.message as ToWorker);
+  }
+}
+
+/** Runs the job at the head of the queue when its function is ready; false when it must wait. */
+function runNext(): boolean {
+  const job = jobs[0];
+  if (!job) return false;
+  if (loading.has(job.fnId)) return false;
+  jobs.shift();
+  const fn = functions.get(job.fnId);
+  if (!fn) {
+    const why = failedLoads.get(job.fnId);
+    post({
+      type: 'failed',
+      id: job.id,
+      reason: 'trap',
+      message: why
+        ? `the function failed to load in this sandbox: ${why}`
+        : 'the function is not loaded in this sandbox',
+    });
+    return true;
+  }
+  if (job.type === 'invoke') runInvoke(job, fn);
+  else runSpawn(job, fn);
+  return true;
+}
+
+function pump(): void {
+  if (pumping) return;
+  pumping = true;
+  try {
+    for (;;) {
+      // Read the sequence before draining: a message posted after this read changes it, so the
+      // wait below returns at once instead of sleeping on an unread message.
+      const seen = Atomics.load(ctl, 1);
+      drainInbox();
+      if (runNext()) continue;
+      if (jobs.length === 0 && refillOne()) continue;
+      if (loading.size > 0) return; // the import's completion calls pump() again
+      Atomics.wait(ctl, 1, seen);
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+// Start once this module has finished evaluating.
+setImmediate(pump);
