@@ -1,11 +1,2 @@
-import { defineConfig } from 'tsup';
-
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'es2022',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  external: [/^momento:/, /^wasi:/],
-});
+// Shared by the guest packages; see the root tsup.guest.config.ts for why dist is unbundled.
+export { default } from '../../tsup.guest.config.js';

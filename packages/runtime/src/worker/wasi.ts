@@ -21,12 +21,18 @@ function unsupported(what: string, detail = ''): never {
 }
 
 /** A class whose every method traps, except those defined on it. */
+/**
+ * Property names JS machinery probes on any object (jco's glue treats a result with a callable
+ * `then` as a promise, for one); no WIT method is called this, so they must stay undefined.
+ */
+const PROTOCOL_NAMES = new Set(['then', 'constructor', 'toJSON', 'toString', 'valueOf', 'inspect']);
+
 function trappingResource(iface: string, resource: string): new () => object {
   const base = new Proxy(
     {},
     {
       get(_target, name) {
-        if (typeof name !== 'string') return undefined;
+        if (typeof name !== 'string' || PROTOCOL_NAMES.has(name)) return undefined;
         return () => unsupported(`${iface} ${resource}.${name}`);
       },
     },
@@ -40,7 +46,7 @@ function trappingResource(iface: string, resource: string): new () => object {
 function trappingInterface(iface: string, members: Record<string, unknown>): Record<string, unknown> {
   return new Proxy(members, {
     get(target, name) {
-      if (typeof name !== 'string') return undefined;
+      if (typeof name !== 'string' || PROTOCOL_NAMES.has(name)) return undefined;
       if (name in target) return target[name];
       return /^[A-Z]/.test(name) ? trappingResource(iface, name) : () => unsupported(`${iface}#${name}`);
     },
