@@ -1,13 +1,13 @@
 // The log host service: level filtering, system logs before/after configuration, console formats.
 import { describe, expect, it } from 'vitest';
-import { LogRouter, passes } from '../../runtime/src/services/log/index.js';
+import { type LogLevel, LogRouter, passes } from '../../runtime/src/services/log/index.js';
 import { MemoryTopicBus } from '../../runtime/src/services/topic/index.js';
 
 const ctx = (id = 'inv') => {
   const c = new AbortController();
   return { functionName: 'fn', cacheName: 'c', invocationId: id, signal: c.signal, end: () => c.abort() };
 };
-const topic = (name: string, logLevel = 'info', systemLogsLevel = 'info') =>
+const topic = (name: string, logLevel: LogLevel = 'info', systemLogsLevel: LogLevel = 'info') =>
   ({ logLevel, systemLogsLevel, destination: { tag: 'topic', val: { topicName: name } } }) as const;
 
 describe('LogRouter', () => {

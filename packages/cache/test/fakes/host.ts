@@ -46,7 +46,7 @@ class ComponentError extends Error {
 type Materialized = { tag: 'value'; val: Uint8Array };
 function materialize(arg: unknown): unknown {
   if (arg && typeof arg === 'object' && 'tag' in arg && (arg as { tag: string }).tag === 'buffer') {
-    const buffer = (arg as { val: { read(n: number): Uint8Array | undefined } }).val;
+    const buffer = (arg as unknown as { val: { read(n: number): Uint8Array | undefined } }).val;
     const parts: Uint8Array[] = [];
     for (let chunk = buffer.read(65536); chunk; chunk = buffer.read(65536)) parts.push(chunk);
     return { tag: 'value', val: new Uint8Array(Buffer.concat(parts)) } satisfies Materialized;

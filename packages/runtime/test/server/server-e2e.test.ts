@@ -13,6 +13,10 @@ import type { Host } from '../../src/types.js';
 import { assertGuestPackagesBuilt, exampleEntry, inspectEntry } from './e2e-setup.js';
 import { CallbackServer, freePort, until } from './helpers.js';
 
+// Response bodies are checked by value with expect(); a loose type keeps the tests readable.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+
 let host: Host;
 let server: ConfiguredServer;
 let url: string;
@@ -71,7 +75,7 @@ describe('routes with a real component', () => {
       body: 'the body',
     });
     expect(res.status).toBe(200);
-    const got = await res.json();
+    const got: Json = await res.json();
     expect(got).toMatchObject({
       method: 'PUT',
       // The host hands the guest the remainder without its leading slash (docs/runtime.md).
@@ -104,7 +108,7 @@ describe('routes with a real component', () => {
         query: [['company', 'Google']],
       });
     }
-    const root = await (await fetch(`${url}/spaces/demo/functions/inspect/invoke`)).json();
+    const root: Json = await (await fetch(`${url}/spaces/demo/functions/inspect/invoke`)).json();
     expect(root.path).toBe('');
     const head = await fetch(`${url}/spaces/demo/functions/inspect/invoke`, { method: 'HEAD' });
     expect(head.status).toBe(405);
@@ -212,9 +216,9 @@ describe('async invoke with a real component', () => {
       method: 'POST',
       headers: { 'x-callback-url': `http://127.0.0.1:${port}/never` },
     });
-    const { invocationId } = await res.json();
+    const { invocationId }: Json = await res.json();
     await until(() => server.asyncInvoker.deadLetters().some((l) => l.id === invocationId));
-    const letters = await (await fetch(`${url}/_momento/dead-letters`)).json();
+    const letters: Json = await (await fetch(`${url}/_momento/dead-letters`)).json();
     const letter = letters.find((l: { id: string }) => l.id === invocationId);
     expect(letter).toMatchObject({ function: 'ping', status: 200, attempts: 3 });
     expect(Buffer.from(letter.bodyBase64, 'base64').toString()).toBe('pong');
@@ -223,13 +227,13 @@ describe('async invoke with a real component', () => {
 
 describe('spawn with a real component', () => {
   it('spawns over HTTP and records ok and failed-note outcomes', async () => {
-    const ok = await (
+    const ok: Json = await (
       await fetch(`${url}/spaces/demo/functions/spawn-json/spawn`, {
         method: 'POST',
         body: '{"_name":"Ada"}',
       })
     ).json();
-    const bad = await (
+    const bad: Json = await (
       await fetch(`${url}/spaces/demo/functions/spawn-json/spawn`, { method: 'POST', body: 'nope' })
     ).json();
     await until(() => server.spawns().filter((s) => s.outcome).length >= 2);
@@ -287,7 +291,7 @@ describe('auth with real tokens', () => {
       headers: { authorization: `Bearer ${all.apiKey}` },
     });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).tokenMetadata).toBe('caller-7');
+    expect(((await ok.json()) as Json).tokenMetadata).toBe('caller-7');
     const forged = await fetch(`${authUrl}/functions/demo/inspect`, {
       headers: { authorization: `${all.apiKey}x` },
     });

@@ -13,6 +13,10 @@ import { createFunctionServer, type FunctionServer } from '../../src/server/serv
 import { cancelled, echo, slow, spawned, ticker, worker } from './fake-functions.js';
 import { CallbackServer, freePort, until } from './helpers.js';
 
+// Response bodies are checked by value with expect(); a loose type keeps the tests readable.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Json = any;
+
 const servers: FunctionServer[] = [];
 const callbacks: CallbackServer[] = [];
 
@@ -43,7 +47,7 @@ describe('sync routes', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-echo')).toBe('one, two');
-    const got = await res.json();
+    const got: Json = await res.json();
     expect(got).toMatchObject({
       method: 'PROPFIND',
       path: '/a/b/c/d',
@@ -163,7 +167,7 @@ describe('async invoke', () => {
       body: 'payload',
     });
     expect(res.status).toBe(202);
-    const { invocationId } = await res.json();
+    const { invocationId }: Json = await res.json();
     await cb.waitFor(1);
     const got = cb.received[0]!;
     expect(got.url).toBe('/done');
@@ -209,7 +213,7 @@ describe('async invoke', () => {
       body: 'lost?',
     });
     await until(() => server.asyncInvoker.deadLetters().length === 1);
-    const list = await (await fetch(`${url}/_momento/dead-letters`)).json();
+    const list: Json = await (await fetch(`${url}/_momento/dead-letters`)).json();
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ function: 'echo', attempts: 3, status: 200 });
     expect(list[0].error).toContain(`127.0.0.1:${port}`);
@@ -233,9 +237,9 @@ describe('spawn', () => {
     spawned.length = 0;
     const res = await fetch(`${url}/spaces/default/functions/worker/spawn`, { method: 'POST', body: 'fail' });
     expect(res.status).toBe(202);
-    const { spawnId } = await res.json();
+    const { spawnId }: Json = await res.json();
     await until(() => server.spawns().some((s) => s.id === spawnId && s.outcome));
-    const spawns = await (await fetch(`${url}/_momento/spawns`)).json();
+    const spawns: Json = await (await fetch(`${url}/_momento/spawns`)).json();
     expect(spawns.find((s: { id: string }) => s.id === spawnId).outcome).toEqual({
       tag: 'failed-note',
       val: 'asked to fail',
@@ -289,7 +293,7 @@ describe('auth', () => {
     const { url } = await start();
     const res = await fetch(`${url}/functions/default/echo`);
     expect(res.status).toBe(200);
-    expect((await res.json()).tokenMetadata).toBeNull();
+    expect(((await res.json()) as Json).tokenMetadata).toBeNull();
   });
 
   it('when on: 401 without or with a bad token, 403 without permission, token_id as metadata', async () => {
@@ -309,7 +313,7 @@ describe('auth', () => {
       headers: { authorization: 'Bearer all' },
     });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).tokenMetadata).toBe('user-42');
+    expect(((await ok.json()) as Json).tokenMetadata).toBe('user-42');
     const asyncNoToken = await fetch(`${url}/spaces/default/functions/echo/async-invoke`, {
       method: 'POST',
       headers: { 'x-callback-url': 'http://127.0.0.1:1/' },
