@@ -52,7 +52,8 @@ export function builtinServices(options: BuiltinServiceOptions = {}): BuiltinSer
   const ownsTopics = options.topics === undefined;
   const topics = options.topics ?? createTopicBus({ url: options.valkeyUrl });
   const logs = new LogRouter({ topics, console: options.log });
-  const tokens = options.tokens instanceof TokenAuthority ? options.tokens : new TokenAuthority(options.tokens);
+  const tokens =
+    options.tokens instanceof TokenAuthority ? options.tokens : new TokenAuthority(options.tokens);
   const services: HostService[] = [
     ...createCacheServices({ ...options.cache, url: options.valkeyUrl }),
     ...createTopicServices({ bus: topics }),
