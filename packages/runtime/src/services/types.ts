@@ -44,3 +44,28 @@ export interface HostService {
   /** Releases connections and timers when the host closes. */
   close?(): Promise<void> | void;
 }
+
+/**
+ * A host-side object behind a WIT resource handle (valkey's `cluster-client` and
+ * `response-stream`, aws-auth's `credentials-provider`, the aws `client`s). A service creates
+ * it (from a `[constructor]` function, or as any part of a function's result) and the bridge
+ * keeps it on the main thread for the life of the invocation: the guest only ever holds a
+ * handle. Methods reach the service as functions named `[method]<resource>.<method>` (WIT
+ * names, e.g. `[method]cluster-client.command`) whose first argument after the context is this
+ * object; a `borrow<…>`/`own<…>` argument arrives as the object too. When the guest drops the
+ * handle, or the invocation ends, the bridge calls {@link HostResource.drop}.
+ *
+ * @example
+ * class ClusterClient extends HostResource {
+ *   readonly resource = 'cluster-client';
+ *   constructor(readonly redis: Redis) { super(); }
+ * }
+ * // functions: { getManagedClusterClient: (ctx, name) => new ClusterClient(pool.get(name)),
+ * //              '[method]cluster-client.command': (ctx, self: ClusterClient, command) => … }
+ */
+export abstract class HostResource {
+  /** The WIT resource name (kebab-case, e.g. `response-stream`). */
+  abstract readonly resource: string;
+  /** Releases what the object holds; called once, when the guest drops it or the invocation ends. */
+  drop(): void | Promise<void> {}
+}
