@@ -172,4 +172,17 @@ describe('token host service', () => {
     });
     expect(() => new TokenAuthority({ secret: 'short' })).toThrow(/at least 32/);
   });
+
+  it('refuses a scope that is both "all" and a selector (reference §8.15)', async () => {
+    const both =
+      '{"explicit":{"permissions":[{"cache_permissions":{"role":"CacheReadOnly","all_caches":{},"cache_selector":{"cacheName":"foo"},"all_items":{},"item_selector":null}}]}}';
+    expect(await generate(createTokenServices(), { validForSeconds: 60 }, both, undefined)).toMatchObject({
+      tag: 'err',
+      val: {
+        tag: 'invalid-argument',
+        val: 'permission 0 (cache_permissions) sets both all_caches and cache_selector; set one and leave the other null',
+      },
+    });
+    expect(() => parsePermissions(both.replace('"all_caches":{}', '"all_caches":null'))).not.toThrow();
+  });
 });

@@ -48,16 +48,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Reference §8.15: the crates write `"all_caches":null` both for "all" and for "not set", so a
+// selector that is present wins; only without one does an `all_*` field grant everything.
 function matchesCache(entry: Record<string, unknown>, cache: string): boolean {
-  if ('all_caches' in entry) return true;
   const selector = entry.cache_selector;
-  return isObject(selector) && selector.cacheName === cache;
+  if (isObject(selector)) return selector.cacheName === cache;
+  return 'all_caches' in entry;
 }
 
 function matchesFunction(entry: Record<string, unknown>, name: string): boolean {
-  if ('all_functions' in entry) return true;
   const selector = entry.function_selector;
-  if (!isObject(selector)) return false;
+  if (!isObject(selector)) return 'all_functions' in entry;
   if (typeof selector.function_name === 'string') return selector.function_name === name;
   if (typeof selector.function_name_prefix === 'string')
     return name.startsWith(selector.function_name_prefix);

@@ -14,6 +14,19 @@ describe('canInvoke', () => {
     });
   });
 
+  it('lets a present selector win over a null all_* field, as the crates write them (reference §8.15)', () => {
+    const p = perms({
+      role: 'FunctionInvoke',
+      all_caches: null,
+      cache_selector: { cacheName: 'foo' },
+      all_functions: null,
+      function_selector: { function_name: 'f' },
+    });
+    expect(canInvoke(p, 'foo', 'f').allowed).toBe(true);
+    expect(canInvoke(p, 'bar', 'f').allowed).toBe(false);
+    expect(canInvoke(p, 'foo', 'g').allowed).toBe(false);
+  });
+
   it('matches cache and function selectors and prefixes', () => {
     const p = perms({
       role: 'FunctionInvoke',

@@ -49,6 +49,14 @@ const ROLES: Record<string, readonly string[]> = {
   function_permissions: ['FunctionPermitNone', 'FunctionInvoke'],
 };
 
+/** Scopes given either as "all" or by a selector (reference §2.9). */
+const SCOPE_PAIRS = [
+  ['all_caches', 'cache_selector'],
+  ['all_items', 'item_selector'],
+  ['all_topics', 'topic_selector'],
+  ['all_functions', 'function_selector'],
+] as const;
+
 class InvalidArgument extends Error {}
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -90,6 +98,15 @@ export function parsePermissions(json: string): unknown {
       throw new InvalidArgument(
         `permission ${index} (${kind}) has role ${JSON.stringify(role)}; expected one of ${ROLES[kind]?.join(', ')}`,
       );
+    }
+    // Reference §8.15: a scope set both to "all" and to a selector is ambiguous; refuse it.
+    for (const [all, selector] of SCOPE_PAIRS) {
+      const scope = body as Record<string, unknown>;
+      if (scope[all] != null && scope[selector] != null) {
+        throw new InvalidArgument(
+          `permission ${index} (${kind}) sets both ${all} and ${selector}; set one and leave the other null`,
+        );
+      }
     }
   });
   return parsed;
