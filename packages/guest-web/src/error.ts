@@ -123,17 +123,27 @@ export class WebError extends Error {
 
 /**
  * Renders a thrown value for the body of an unexpected-error response, in the spirit of the Rust
- * crate's `{e:?}` (Debug): an error as `Name("message")`, with its `cause` inside when it has one
- * (`Name("message", cause: Inner("..."))`); an error from a host call (a componentize-js
- * `ComponentError` whose `payload` is the host's string) as `ComponentError("<payload>")`; a
- * string as a quoted string; other values as JSON when they have a JSON form, else `String(value)`.
+ * crate's `{e:?}` (Debug):
+ *
+ * - a value with a non-empty string `debug` property gives exactly that text. The errors of the
+ *   Momento guest packages carry the Rust crate's Debug text there (`CacheError.debug` is
+ *   `CacheError(Error::NotFound("x"))`, `HttpError.debug` is `RequestError("…")`, also
+ *   `TopicError`, `TokenError`, `LogConfigurationError`, ...), so `throw e` answers like the crate;
+ * - an error as `Name("message")`, with its `cause` inside when it has one
+ *   (`Name("message", cause: Inner("..."))`);
+ * - an error from a host call (a componentize-js `ComponentError` whose `payload` is the host's
+ *   string) as `ComponentError("<payload>")`;
+ * - a string as a quoted string; other values as JSON when they have a JSON form, else
+ *   `String(value)`.
  *
  * @param error - any thrown value.
  * @example
  * ```ts
  * import { describeError } from '@momento-functions/guest-web';
- * describeError(new RangeError('too big')); // 'RangeError("too big")'
- * describeError('oops');                    // '"oops"'
+ * import { CacheError } from '@momento-functions/cache';
+ * describeError(new RangeError('too big'));        // 'RangeError("too big")'
+ * describeError('oops');                           // '"oops"'
+ * describeError(new CacheError('not-found', 'x')); // 'CacheError(Error::NotFound("x"))'
  * ```
  */
 export function describeError(error: unknown): string {
@@ -144,6 +154,8 @@ function describe(error: unknown, depth: number): string {
   if (typeof error === 'string') return JSON.stringify(error);
   if (error === null || error === undefined) return String(error);
   if (typeof error !== 'object') return String(error);
+  const debug = debugText(error);
+  if (debug !== undefined) return debug;
   const record = error as { name?: unknown; message?: unknown; payload?: unknown; cause?: unknown };
   const isErrorLike = error instanceof Error || typeof record.message === 'string' || 'payload' in record;
   if (!isErrorLike) {
@@ -169,6 +181,16 @@ function describe(error: unknown, depth: number): string {
   }
   if (record.cause !== undefined) parts.push(`cause: ${depth < 3 ? describe(record.cause, depth + 1) : '…'}`);
   return parts.length === 0 ? name : `${name}(${parts.join(', ')})`;
+}
+
+/** The Rust Debug text our packages' errors carry in `debug`, if this value has one. */
+function debugText(error: object): string | undefined {
+  try {
+    const debug = (error as { debug?: unknown }).debug;
+    return typeof debug === 'string' && debug !== '' ? debug : undefined;
+  } catch {
+    return undefined; // a throwing getter: render the value the usual way
+  }
 }
 
 function errorName(error: object): string {

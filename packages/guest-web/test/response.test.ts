@@ -82,4 +82,43 @@ describe('describeError', () => {
     expect(gw.describeError(Object.assign(new Error('x'), { name: 'TokenError' }))).toBe('TokenError("x")');
     expect(gw.describeError(new Error('quote " and\nnewline'))).toBe('Error("quote \\" and\\nnewline")');
   });
+
+  it('uses the Rust Debug text our packages put in `debug`', async () => {
+    const { gw } = await freshInstance();
+    // The shapes of @momento-functions/cache's CacheError and @momento-functions/http's HttpError:
+    // `debug` is a getter on the prototype.
+    class CacheError extends Error {
+      get debug(): string {
+        return `CacheError(${this.message})`;
+      }
+    }
+    class HttpError extends Error {
+      get debug(): string {
+        return 'RequestError("connection refused")';
+      }
+    }
+    expect(gw.describeError(new CacheError('Error::NotFound("x")'))).toBe('CacheError(Error::NotFound("x"))');
+    expect(gw.describeError(new HttpError('request failed'))).toBe('RequestError("connection refused")');
+    expect(new gw.WebError(new CacheError('Error::NotFound("x")')).response.body.text()).toBe(
+      'An error occurred during function invocation: CacheError(Error::NotFound("x"))',
+    );
+    // An own property works too, on any object; inside a cause it renders the cause.
+    expect(gw.describeError({ debug: 'Auth { message: "s" }' })).toBe('Auth { message: "s" }');
+    expect(gw.describeError(new Error('outer', { cause: new HttpError('x') }))).toBe(
+      'Error("outer", cause: RequestError("connection refused"))',
+    );
+  });
+
+  it('ignores a `debug` that is not a non-empty string, or whose getter throws', async () => {
+    const { gw } = await freshInstance();
+    expect(gw.describeError(Object.assign(new TypeError('t'), { debug: 42 }))).toBe('TypeError("t")');
+    expect(gw.describeError(Object.assign(new TypeError('t'), { debug: '' }))).toBe('TypeError("t")');
+    const throwing = new RangeError('r');
+    Object.defineProperty(throwing, 'debug', {
+      get() {
+        throw new Error('no debug');
+      },
+    });
+    expect(gw.describeError(throwing)).toBe('RangeError("r")');
+  });
 });

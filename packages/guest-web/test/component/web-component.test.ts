@@ -157,6 +157,15 @@ describe('errors become responses, never traps', () => {
     ]);
   });
 
+  it('a thrown error with a `debug` text → 500 with exactly that text, like the crate', async () => {
+    const res = await run('throw-debug');
+    expect([res.status, res.headers, res.text]).toEqual([
+      500,
+      [],
+      `${PREFIX}RequestError("connection refused")`,
+    ]);
+  });
+
   it('a thrown string → 500 with the string quoted', async () => {
     const res = await run('throw-string');
     expect([res.status, res.headers, res.text]).toEqual([500, [], `${PREFIX}"oops"`]);
