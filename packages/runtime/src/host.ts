@@ -10,18 +10,20 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { concat, HostStream } from './host-stream.js';
 import { checkImports, formatProblems, type ImportProblem, parseInterfaceName } from './interfaces.js';
 import { compileModules, defaultCacheDir, glueUrl, inspectAndTranspile } from './loader.js';
-import type {
-  BodyRef,
-  BufferMarker,
-  CallMessage,
-  CallReply,
-  DoneMessage,
-  FromWorker,
-  InvokeMessage,
-  LoadMessage,
-  SpawnMessage,
-  StreamMarker,
-  ToWorker,
+import {
+  type BodyRef,
+  type BufferMarker,
+  type CallMessage,
+  type CallReply,
+  type DoneMessage,
+  type FromWorker,
+  type InvokeMessage,
+  type LoadMessage,
+  REPLY_MESSAGE,
+  REPLY_VOID,
+  type SpawnMessage,
+  type StreamMarker,
+  type ToWorker,
 } from './protocol.js';
 import { type BuiltinServices, builtinServices } from './services/builtin.js';
 import type { LogRouter } from './services/log/index.js';
@@ -280,8 +282,12 @@ class Sandbox {
   }
 
   reply(reply: CallReply): void {
-    this.replyPort.postMessage(reply);
-    Atomics.store(this.ctl, 0, 1);
+    if (reply.ok && reply.value === undefined) {
+      Atomics.store(this.ctl, 0, REPLY_VOID);
+    } else {
+      this.replyPort.postMessage(reply);
+      Atomics.store(this.ctl, 0, REPLY_MESSAGE);
+    }
     Atomics.notify(this.ctl, 0);
   }
 }
@@ -864,8 +870,11 @@ class HostImpl implements Host {
         const args = msg.args.some(hasBufferMarker)
           ? await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)))
           : msg.args;
-        const value = await (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
-        reply = { ok: true, value: this.#registerStreams(job, value) };
+        let value = (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
+        // Most services answer synchronously: no extra turn through the microtask queue then.
+        if (value !== null && typeof (value as PromiseLike<unknown> | undefined)?.then === 'function')
+          value = await value;
+        reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
       }
     } catch (error) {
       reply = {

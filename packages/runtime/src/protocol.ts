@@ -1,11 +1,23 @@
 /**
  * Messages between the host (main thread) and its sandbox workers. Internal.
  *
- * Host calls: the worker posts a {@link CallMessage} and blocks in `Atomics.wait` on its
- * control word; the main thread runs the service, posts the {@link CallReply} on the worker's
- * reply port, then stores 1 in the control word and notifies. The worker wakes and takes the
- * reply synchronously with `receiveMessageOnPort`.
+ * Host calls: the worker posts a {@link CallMessage} and blocks in `Atomics.wait` on word 0 of
+ * its control block; the main thread runs the service and either stores {@link REPLY_VOID} (the
+ * call returned nothing) or posts the {@link CallReply} on the worker's reply port and stores
+ * {@link REPLY_MESSAGE}, then notifies. The worker wakes and, for a message, takes it
+ * synchronously with `receiveMessageOnPort`.
+ *
+ * To the worker: each message goes on the worker's inbox port, then the host bumps word 1 and
+ * notifies it; an idle worker sleeps in `Atomics.wait` on that word and takes its messages with
+ * `receiveMessageOnPort`.
  */
+
+/** Word 0 of the control block while a host call waits for its answer. */
+export const REPLY_PENDING = 0;
+/** The answer is on the reply port. */
+export const REPLY_MESSAGE = 1;
+/** The call succeeded and returned nothing: no message to read (one SAB write + notify). */
+export const REPLY_VOID = 2;
 
 /** Where a body the guest handed back lives. */
 export type BodyRef =

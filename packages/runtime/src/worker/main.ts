@@ -4,19 +4,22 @@
  * Host calls block this thread with Atomics.wait while the main thread serves them.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import type {
-  BodyRef,
-  BufferMarker,
-  CallReply,
-  FromWorker,
-  InvokeMessage,
-  LoadMessage,
-  SpawnMessage,
-  StreamMarker,
-  ToWorker,
-  WireRequest,
+import {
+  type BodyRef,
+  type BufferMarker,
+  type CallReply,
+  type FromWorker,
+  type InvokeMessage,
+  type LoadMessage,
+  REPLY_PENDING,
+  REPLY_VOID,
+  type SpawnMessage,
+  type StreamMarker,
+  type ToWorker,
+  type WireRequest,
 } from '../protocol.js';
 import { formatSseEvent, SSE_HEADERS } from '../sse.js';
+import { warmExport } from './warm.js';
 import { wasiImports } from './wasi.js';
 
 // Node 20/22 have no JSPI: sync-mode jco glue still probes WebAssembly.promising and, when it is
@@ -38,11 +41,17 @@ function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer ?? []);
 }
 
-/** One synchronous host call: post the request, block until the main thread answers. */
+/**
+ * One synchronous host call: post the request, block until the main thread answers. The answer
+ * is word 0 of the control block: {@link REPLY_VOID} for a call that returned nothing (the common
+ * case: log, set, publish...; nothing else to read), `REPLY_MESSAGE` when the reply waits on
+ * the reply port.
+ */
 function hostCall(iface: string, fn: string, args: unknown[]): unknown {
-  Atomics.store(ctl, 0, 0);
-  post({ type: 'call', id: current?.id ?? 0, iface, fn, args: args.map(toMain) });
-  Atomics.wait(ctl, 0, 0);
+  Atomics.store(ctl, 0, REPLY_PENDING);
+  post({ type: 'call', id: current?.id ?? 0, iface, fn, args: toMainArgs(args) });
+  Atomics.wait(ctl, 0, REPLY_PENDING);
+  if (Atomics.load(ctl, 0) === REPLY_VOID) return undefined;
   const received = receiveMessageOnPort(replyPort);
   if (!received) throw new Error(`host call ${iface}#${fn} lost its reply`);
   const reply = received.message as CallReply;
@@ -134,6 +143,12 @@ type WitData = { tag: 'buffer'; val: HostBuffer } | { tag: 'value'; val: Uint8Ar
 
 function dataBytes(data: WitData): Uint8Array {
   return data.tag === 'value' ? data.val : data.val.takeBytes();
+}
+
+/** Service arguments as they cross to the main thread (primitives as they are). */
+function toMainArgs(args: unknown[]): unknown[] {
+  for (const arg of args) if (arg !== null && typeof arg === 'object') return args.map(toMain);
+  return args;
 }
 
 /** Replaces guest-held buffers in service arguments with references the main thread resolves. */
@@ -357,29 +372,14 @@ function instantiate(fn: LoadedFunction): Sandbox {
   return { exports, memories };
 }
 
-/** The marker tag of the warm-up call; no WIT variant has it, so the glue refuses it while lowering. */
-const WARM_TAG = '$momento-warm-up';
-
 /**
- * Warms the host-side JavaScript glue of a fresh instance without running any guest code.
- *
- * jco's glue defines its classes (tasks, per-instance async state, resource tables) inside each
- * `instantiate()` call, so the first call into a fresh instance pays for creating that state and
- * for V8 building new hidden classes: measured ~50 µs of a Rust hello's ~75 µs first invoke, and
- * ~80 µs for componentize-js guests (bench/host/RESULTS.md). Calling the export with a `data`
- * variant tag that does not exist runs exactly that bookkeeping, then fails while lowering the
- * argument, before the core wasm export is called: the guest runs no code and its memory is
- * untouched. Anything else (no error, or a different one) means the glue changed: the instance is
- * discarded and warming is switched off for the function.
+ * Warms the glue of a fresh spare (see ./warm.ts). When the glue does not refuse the warm-up
+ * argument as expected, the instance is discarded and warming is switched off for the function.
  */
 function warmGlue(fn: LoadedFunction, sandbox: Sandbox): boolean {
   const api = exportOf(fn, sandbox) as Record<string, (arg: unknown) => unknown>;
   const method = fn.load.kind === 'web' ? 'invoke' : 'spawned';
-  try {
-    api[method]!({ tag: WARM_TAG });
-  } catch (error) {
-    if (error instanceof TypeError && error.message.includes(WARM_TAG)) return true;
-  }
+  if (warmExport((arg) => api[method]!(arg))) return true;
   fn.warm = false;
   post({
     type: 'log',
