@@ -1,6 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    alias: {
+      // Unit tests of spawnFunction (src/call.ts) run in Node: the host import is a recording fake.
+      'momento:spawn/spawn@1.0.0': fileURLToPath(new URL('./test/call-fake-spawn.ts', import.meta.url)),
+    },
+  },
   test: {
     name: 'guest-spawn',
     include: ['test/**/*.test.ts'],

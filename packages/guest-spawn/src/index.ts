@@ -4,6 +4,13 @@
  * @packageDocumentation
  */
 export {
+  SpawnEncodeError,
+  SpawnError,
+  type SpawnErrorCase,
+  type SpawnFunctionOptions,
+  spawnFunction,
+} from './call.js';
+export {
   SpawnFailure,
   type SpawnFailureKind,
   type SpawnResult,
