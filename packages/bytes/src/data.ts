@@ -1,4 +1,5 @@
 import { parseJsonBytes } from './json.js';
+import { isArrayBuffer } from './realm.js';
 import { decodeUtf8Strict, encodeUtf8 } from './utf8.js';
 
 /**
@@ -126,7 +127,9 @@ export class Data {
     if (input instanceof Data) return input;
     if (typeof input === 'string') return new Data(encodeUtf8(input), undefined);
     if (input instanceof Uint8Array) return new Data(input, undefined);
-    if (input instanceof ArrayBuffer) return new Data(new Uint8Array(input), undefined);
+    // Realm-safe from here on: the typed arrays and ArrayBuffers of another realm (a vm context,
+    // a component's glue) are viewed through this realm's Uint8Array.
+    if (isArrayBuffer(input)) return new Data(new Uint8Array(input), undefined);
     if (ArrayBuffer.isView(input)) {
       return new Data(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), undefined);
     }

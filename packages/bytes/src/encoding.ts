@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { Data, type DataInput } from './data.js';
 import { EncodeError, ExtractError, type SchemaIssue, type SourcePosition } from './errors.js';
 import { locatePath, parseJsonBytes } from './json.js';
+import { isArrayBuffer, isMap, isSet, typedArrayName } from './realm.js';
 import { encodeUtf8 } from './utf8.js';
 
 /**
@@ -211,7 +212,11 @@ function findUnencodable(value: unknown, path: PropertyKey[], seen: Set<object>)
   if (typeof toJSON === 'function') return undefined;
   seen.add(value);
   for (const [key, child] of Object.entries(value)) {
-    const found = findUnencodable(child, [...path, Array.isArray(value) ? Number(key) : key], seen);
+    const found = findUnencodable(
+      child,
+      [...path, Array.isArray(value) || ArrayBuffer.isView(value) ? Number(key) : key],
+      seen,
+    );
     if (found) return found;
   }
   seen.delete(value);
@@ -219,35 +224,42 @@ function findUnencodable(value: unknown, path: PropertyKey[], seen: Set<object>)
 }
 
 function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Uint8Array || value instanceof Uint16Array || value instanceof Uint32Array) {
-    return Array.from(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return value; // a plain object of this realm
+  // Realm-safe checks: inside a component the values may come from another realm, where
+  // `instanceof Uint8Array` / `instanceof Map` say false and JSON.stringify would write `{"0":…}` / `{}`.
+  if (ArrayBuffer.isView(value)) {
+    const kind = typedArrayName(value);
+    // BigInt64Array/BigUint64Array: left as objects, so their BigInts fail with a message below.
+    if (kind !== undefined && !kind.startsWith('Big'))
+      return Array.from(value as unknown as ArrayLike<number>);
+    if (kind === undefined) throw new EncodeError(unencodableBytes('a DataView', key));
+    return value;
   }
-  if (
-    value instanceof Int8Array ||
-    value instanceof Int16Array ||
-    value instanceof Int32Array ||
-    value instanceof Float32Array ||
-    value instanceof Float64Array ||
-    value instanceof Uint8ClampedArray
-  ) {
-    return Array.from(value);
-  }
-  if (value instanceof Map || value instanceof Set) {
-    const kind = value instanceof Map ? 'Map' : 'Set';
-    const fix = value instanceof Map ? 'Object.fromEntries(map)' : '[...set]';
+  if (isArrayBuffer(value)) throw new EncodeError(unencodableBytes('an ArrayBuffer', key));
+  const map = isMap(value);
+  if (map || isSet(value)) {
+    const kind = map ? 'Map' : 'Set';
+    const fix = map ? 'Object.fromEntries(map)' : '[...set]';
     throw new EncodeError(
-      `a ${kind} ${key === '' ? 'as the value' : `in field \`${key}\``} cannot be encoded as JSON (JSON.stringify would silently write {}); convert it with ${fix}, or use the superjson codec`,
+      `a ${kind} ${where(key)} cannot be encoded as JSON (JSON.stringify would silently write {}); convert it with ${fix}, or use the superjson codec`,
     );
   }
   return value;
 }
 
+const where = (key: string): string => (key === '' ? 'as the value' : `in field \`${key}\``);
+
+const unencodableBytes = (what: string, key: string): string =>
+  `${what} ${where(key)} cannot be encoded as JSON (JSON.stringify would silently write {}); wrap it in a Uint8Array (new Uint8Array(buffer)) to write its bytes as an array of numbers`;
+
 /**
  * Encodes a value as compact JSON, like `serde_json::to_vec` (no spaces; non-ASCII written raw;
  * `"`, `\\`, `\b \f \n \r \t` and `\u00xx` escapes; `/` not escaped). Typed arrays become arrays of
- * numbers (like Rust's `Vec<u8>`); `NaN`/`Infinity` become `null` (like serde_json). Throws an
- * {@link EncodeError} for `undefined`, functions, symbols, BigInts, cycles, `Map` and `Set`.
+ * numbers (like Rust's `Vec<u8>`), also those of another realm (a `vm` context, a component's
+ * glue); `NaN`/`Infinity` become `null` (like serde_json). Throws an {@link EncodeError} for
+ * `undefined`, functions, symbols, BigInts, cycles, `Map`, `Set`, `ArrayBuffer` and `DataView`.
  *
  * @example
  * ```ts

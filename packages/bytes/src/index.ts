@@ -17,4 +17,5 @@ export {
   type SourcePosition,
 } from './errors.js';
 export { parseJson } from './parse.js';
+export { isByteSource } from './realm.js';
 export { type SuperJSONCodec, type SuperJSONLike, type SuperJSONResult, superjson } from './superjson.js';

@@ -9,7 +9,7 @@ const items = Array.from({ length: 20000 }, (_, i) => ({
 }));
 const text = JSON.stringify({ items });
 const bytes = new TextEncoder().encode(text);
-const bad = new TextEncoder().encode(text.slice(0, -2) + 'x}');
+const bad = new TextEncoder().encode(`${text.slice(0, -2)}x}`);
 const time = (label, n, fn) => {
   fn();
   const t = process.hrtime.bigint();

@@ -233,6 +233,14 @@ describe('@momento-functions/bytes inside a componentize-js component', () => {
     expect(dec(res.body.val)).toBe('{"message":"Hello, é\\"x!"}');
   });
 
+  it('writes byte arrays inside a JSON value as arrays of numbers (buffer and inline bodies)', () => {
+    const expected = '{"body":[104,105],"inline":[1,2]}';
+    const fromBuffer = invoke('json-bytes', { tag: 'buffer', val: new HostBuffer(enc('hi')) });
+    expect(dec(fromBuffer.body.val)).toBe(expected);
+    const fromValue = invoke('json-bytes', { tag: 'value', val: enc('hi') });
+    expect(dec(fromValue.body.val)).toBe(expected);
+  });
+
   it('round-trips JSON numbers and escapes', () => {
     const res = invoke('json', { tag: 'value', val: enc('{"a":[1,1.5,-0,"\\u0001/"],"b":null}') });
     expect(dec(res.body.val)).toBe('{"a":[1,1.5,0,"\\u0001/"],"b":null}');

@@ -31,6 +31,14 @@ function run(op: string, body: Data): Response {
       return { status: 200, headers: [], body: body.toWit() };
     case 'json':
       return { status: 200, headers: [], body: encodeJson(extract.json().extract(body)).toWit() };
+    case 'json-bytes':
+      // Byte arrays inside a JSON value: the body's bytes (made by the component's glue) and one
+      // made here. Both must be written as arrays of numbers, never as {"0":…}.
+      return {
+        status: 200,
+        headers: [],
+        body: encodeJson({ body: body.bytes(), inline: new Uint8Array([1, 2]) }).toWit(),
+      };
     case 'greet': {
       const { name } = Greeting.extract(body);
       return { status: 200, headers: [], body: encodeJson({ message: `Hello, ${name}!` }).toWit() };
