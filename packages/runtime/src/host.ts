@@ -154,6 +154,10 @@ function makeResponse(status: number, headers: [string, string][], body: Uint8Ar
   };
 }
 
+function callFailure(msg: CallMessage, error: unknown): string {
+  return `host call ${msg.iface}#${msg.fn} failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /** Whether a value crossing from the worker holds a guest buffer to resolve. */
 function hasBufferMarker(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasBufferMarker);
@@ -814,7 +818,7 @@ class HostImpl implements Host {
         return;
       }
       case 'call':
-        void this.#serveCall(sandbox, msg);
+        if (!this.#serveCallNow(sandbox, msg)) void this.#serveCall(sandbox, msg);
         return;
       case 'drop-stream': {
         const job = sandbox.job;
@@ -856,7 +860,41 @@ class HostImpl implements Host {
     }
   }
 
-  async #serveCall(sandbox: Sandbox, msg: CallMessage): Promise<void> {
+  /**
+   * The fast path of a host call: a plain service call (no guest buffer among the arguments) that
+   * answers synchronously is served without creating a promise. False when the call needs the
+   * general path (buffers, host streams, an async service — which then runs from the start there,
+   * so a service is never called twice: its promise is handed over instead).
+   */
+  #serveCallNow(sandbox: Sandbox, msg: CallMessage): boolean {
+    const job = sandbox.job;
+    if (!job || msg.iface === '$buffer' || msg.args.some(hasBufferMarker)) return false;
+    const fn = this.#services.get(msg.iface)?.functions[msg.fn] as
+      | ((...args: unknown[]) => unknown)
+      | undefined;
+    if (!fn) return false;
+    let value: unknown;
+    try {
+      value = fn(job.ctx, ...msg.args);
+    } catch (error) {
+      sandbox.reply({ ok: false, message: callFailure(msg, error) });
+      return true;
+    }
+    if (value !== null && typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') {
+      void this.#serveCall(sandbox, msg, value as PromiseLike<unknown>);
+      return true;
+    }
+    let reply: CallReply;
+    try {
+      reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
+    } catch (error) {
+      reply = { ok: false, message: callFailure(msg, error) };
+    }
+    sandbox.reply(reply);
+    return true;
+  }
+
+  async #serveCall(sandbox: Sandbox, msg: CallMessage, pending?: PromiseLike<unknown>): Promise<void> {
     const job = sandbox.job;
     let reply: CallReply;
     try {
@@ -867,20 +905,19 @@ class HostImpl implements Host {
         const service = this.#services.get(msg.iface);
         const fn = service?.functions[msg.fn] as ((...args: unknown[]) => unknown) | undefined;
         if (!fn) throw new Error(`no host function ${msg.iface}#${msg.fn}`);
-        const args = msg.args.some(hasBufferMarker)
-          ? await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)))
-          : msg.args;
-        let value = (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
-        // Most services answer synchronously: no extra turn through the microtask queue then.
-        if (value !== null && typeof (value as PromiseLike<unknown> | undefined)?.then === 'function')
-          value = await value;
+        let value: unknown;
+        if (pending) {
+          value = await pending;
+        } else {
+          const args = msg.args.some(hasBufferMarker)
+            ? await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)))
+            : msg.args;
+          value = await (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
+        }
         reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
       }
     } catch (error) {
-      reply = {
-        ok: false,
-        message: `host call ${msg.iface}#${msg.fn} failed: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      reply = { ok: false, message: callFailure(msg, error) };
     }
     if (sandbox.dead || sandbox.job !== job) return;
     sandbox.reply(reply);
