@@ -1,5 +1,12 @@
 /** Turning keys and values into `Data`, and stored `Data` into the type asked for. */
-import { Data, type DataInput, type Encoder, type Extractor, encodeJson } from '@momento-functions/bytes';
+import {
+  Data,
+  type DataInput,
+  type Encoder,
+  type Extractor,
+  encodeJson,
+  isByteSource,
+} from '@momento-functions/bytes';
 import { CacheEncodeError, CacheExtractError } from './errors.js';
 
 /**
@@ -28,12 +35,7 @@ export type JsonValue = null | boolean | number | JsonValue[] | { [key: string]:
 export type CacheValue = DataInput | JsonValue;
 
 function isDataInput(value: unknown): value is DataInput {
-  return (
-    typeof value === 'string' ||
-    value instanceof Data ||
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value)
-  );
+  return typeof value === 'string' || value instanceof Data || isByteSource(value);
 }
 
 /** @internal */

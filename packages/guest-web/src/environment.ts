@@ -185,8 +185,8 @@ export class WebEnvironment {
   /**
    * The invocation path: what the host's `invocation-path` returns, unchanged, or `""` when it
    * returns none (the crate's `http_path`). Whether it starts with `/` is the host's decision
-   * (the WIT example says `foo/bar`, the crate's doc `/search/me`; the reference host's
-   * server sends `/search/me`, and `/` when nothing follows the function's URL). To route without caring,
+   * (the WIT example says `foo/bar`, the crate's doc `/search/me`; the reference host follows
+   * the WIT: `search/me`, and `""` when nothing follows the function's URL). To route without caring,
    * use {@link pathSegments}. See docs/guest-web.md.
    * @example
    * ```ts

@@ -1,4 +1,11 @@
-import { Data, type Extractor, encodeJson, extract, type WitData } from '@momento-functions/bytes';
+import {
+  Data,
+  type Extractor,
+  encodeJson,
+  extract,
+  isByteSource,
+  type WitData,
+} from '@momento-functions/bytes';
 import { INVOCATION_ERROR_PREFIX, WebError } from './error.js';
 import type { Header } from './headers.js';
 import { JsonBody, WebResponse } from './response.js';
@@ -214,7 +221,7 @@ export function intoWitResponse(value: unknown): WitResponse {
   if (value instanceof WebError) return responseToWit(value.response);
   if (typeof value === 'string') return typed(TEXT_CONTENT_TYPE, Data.from(value));
   if (value instanceof Data) return typed(BYTES_CONTENT_TYPE, value);
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+  if (isByteSource(value)) {
     return typed(BYTES_CONTENT_TYPE, Data.from(value));
   }
   let body: Data;
