@@ -1,0 +1,87 @@
+// Calls the Valkey host service's functions directly, with jco's value shapes.
+
+import type { HostService, InvocationContext, WitResult } from '../../../runtime/src/services/types.js';
+import {
+  createValkeyServices,
+  type ValkeyClusterClient,
+  type ValkeyResponseStream,
+  type ValkeyServiceOptions,
+  type ValkeyWitError,
+  type ValkeyWitValue,
+} from '../../../runtime/src/services/valkey/index.js';
+
+export function context(signal: AbortSignal = new AbortController().signal): InvocationContext {
+  return { functionName: 'valkey-test', cacheName: 'test-cache', invocationId: 'inv-1', signal };
+}
+
+export interface Service {
+  readonly service: HostService;
+  client(name: string): ValkeyClusterClient;
+  command(
+    client: ValkeyClusterClient,
+    name: string,
+    ...args: (string | Uint8Array)[]
+  ): Promise<WitResult<ValkeyWitValue, ValkeyWitError>>;
+  commandIn(
+    ctx: InvocationContext,
+    client: ValkeyClusterClient,
+    name: string,
+    ...args: (string | Uint8Array)[]
+  ): Promise<WitResult<ValkeyWitValue, ValkeyWitError>>;
+  next(stream: ValkeyResponseStream): ValkeyWitValue | undefined;
+  close(): Promise<void>;
+}
+
+const data = (arg: string | Uint8Array) => ({
+  tag: 'value' as const,
+  val: typeof arg === 'string' ? new TextEncoder().encode(arg) : arg,
+});
+
+export function valkeyService(options: ValkeyServiceOptions): Service {
+  const [service] = createValkeyServices(options);
+  if (!service) throw new Error('createValkeyServices returned no service');
+  const fn = (name: string) => service.functions[name] as (...args: unknown[]) => unknown;
+  const commandIn = (
+    ctx: InvocationContext,
+    client: ValkeyClusterClient,
+    name: string,
+    ...args: (string | Uint8Array)[]
+  ) =>
+    Promise.resolve(
+      fn('[method]cluster-client.command')(ctx, client, { command: name, arguments: args.map(data) }),
+    ) as Promise<WitResult<ValkeyWitValue, ValkeyWitError>>;
+  return {
+    service,
+    client: (name) => fn('getManagedClusterClient')(context(), name) as ValkeyClusterClient,
+    command: (client, name, ...args) => commandIn(context(), client, name, ...args),
+    commandIn,
+    next: (stream) => fn('[method]response-stream.next')(context(), stream) as ValkeyWitValue | undefined,
+    close: async () => {
+      await service.close?.();
+    },
+  };
+}
+
+/** Reads a value to plain JS (data as text, bulk as arrays), for assertions. */
+export function plain(service: Service, value: ValkeyWitValue | undefined): unknown {
+  if (value === undefined) return undefined;
+  switch (value.tag) {
+    case 'nil':
+    case 'ok':
+      return value.tag;
+    case 'int':
+      return value.val;
+    case 'data':
+      return value.val.tag === 'value' ? `data:${new TextDecoder().decode(value.val.val)}` : 'buffer';
+    case 'simple-string':
+      return `+${value.val}`;
+    case 'simple-error':
+      return `-${value.val}`;
+    case 'bulk': {
+      const items: unknown[] = [];
+      for (let v = service.next(value.val); v !== undefined; v = service.next(value.val))
+        items.push(plain(service, v));
+      return items;
+    }
+  }
+}
