@@ -581,10 +581,11 @@ function runSpawn(msg: SpawnMessage, fn: LoadedFunction): void {
 // than in its event loop: a futex wake is the cheapest way to get an idle thread running again
 // (measured: a round trip of ~21 µs against ~53 µs through postMessage and the event loop), and
 // the message is taken synchronously with receiveMessageOnPort. The event loop only runs while a
-// function's glue is being imported (dynamic import needs it).
+// function's glue is being imported (dynamic import needs it); messages arriving meanwhile wake it
+// through Atomics.waitAsync on the same word.
 //
 // Order of work: invocations first, in arrival order (an invocation for a function still loading
-// waits, and so does everything after it); spare instances only when no invocation is waiting,
+// waits for it, others go ahead); spare instances only when no invocation is waiting,
 // one at a time with a look at the inbox in between, so an arriving request never waits for a
 // whole refill; instantiation never sits between a request and its answer when a spare is ready.
 
@@ -617,12 +618,14 @@ function drainInbox(): void {
   }
 }
 
-/** Runs the job at the head of the queue when its function is ready; false when it must wait. */
+/**
+ * Runs the first job whose function is ready (arrival order; a function still loading holds back
+ * only its own invocations); false when none can run.
+ */
 function runNext(): boolean {
-  const job = jobs[0];
-  if (!job) return false;
-  if (loading.has(job.fnId)) return false;
-  jobs.shift();
+  const index = jobs.findIndex((job) => !loading.has(job.fnId));
+  if (index < 0) return false;
+  const job = jobs.splice(index, 1)[0]!;
   const fn = functions.get(job.fnId);
   if (!fn) {
     const why = failedLoads.get(job.fnId);
@@ -641,6 +644,15 @@ function runNext(): boolean {
   return true;
 }
 
+/** `Atomics.waitAsync` (Node ≥ 16; not in this TypeScript lib). */
+interface AtomicsWaitAsync {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 function pump(): void {
   if (pumping) return;
   pumping = true;
@@ -652,7 +664,14 @@ function pump(): void {
       drainInbox();
       if (runNext()) continue;
       if (jobs.length === 0 && refillOne()) continue;
-      if (loading.size > 0) return; // the import's completion calls pump() again
+      if (loading.size > 0) {
+        // The event loop must run for the import; its completion calls pump() again, and so
+        // does a message arriving meanwhile (an invocation of a function already loaded).
+        const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctl, 1, seen);
+        if (wait.async) void wait.value.then(pump);
+        else setImmediate(pump);
+        return;
+      }
       Atomics.wait(ctl, 1, seen);
     }
   } finally {
