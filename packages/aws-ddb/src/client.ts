@@ -1,0 +1,374 @@
+/// <reference path="./wit.d.ts" />
+
+import {
+  Client,
+  type KeyAttribute,
+  type ConsumedCapacity as WitConsumedCapacity,
+  type Item as WitItem,
+} from 'momento:aws-ddb/aws-ddb@1.0.0';
+import {
+  type CredentialsProvider,
+  extractErrorDebug,
+  witErrorPayload,
+  witVariantDebug,
+} from '@momento-functions/aws-auth';
+import { Data, ExtractError } from '@momento-functions/bytes';
+import { base64Encode, type Item, type Key } from './types.js';
+
+/**
+ * The cases of the WIT `ddb-error`.
+ *
+ * @example
+ * ```ts
+ * const kind: DdbErrorCase = 'malformed';
+ * ```
+ */
+export type DdbErrorCase = 'unauthorized' | 'malformed' | 'other';
+
+/**
+ * DynamoDB (or the host) refused the call: the WIT `ddb-error`. `message` is the crate's Display
+ * (`DdbError::Malformed("…")`), `debug` the crate's Debug of `DynamoDBError`
+ * (`Dynamo(DdbError::Malformed("…"))`). A failed condition is `other` with
+ * `ConditionalCheckFailedException` in its detail.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   ddb.putItem('users', item, { condition: { expression: 'attribute_not_exists(pk)' } });
+ * } catch (e) {
+ *   if (e instanceof DdbError && e.detail.includes('ConditionalCheckFailedException')) return 'exists';
+ *   throw e;
+ * }
+ * ```
+ */
+export class DdbError extends Error {
+  /** The WIT case. */
+  readonly case: DdbErrorCase;
+  /** The host's explanation. */
+  readonly detail: string;
+
+  /**
+   * @param errorCase - the WIT case.
+   * @param detail - the host's explanation.
+   * @example
+   * ```ts
+   * new DdbError('other', 'x').debug; // 'Dynamo(DdbError::Other("x"))'
+   * ```
+   */
+  constructor(errorCase: DdbErrorCase, detail: string) {
+    super(witVariantDebug('DdbError', errorCase, detail));
+    this.name = 'DdbError';
+    this.case = errorCase;
+    this.detail = detail;
+  }
+
+  /**
+   * The crate's Debug text: `Dynamo(DdbError::Other("…"))`.
+   * @example
+   * ```ts
+   * new DdbError('malformed', 'x').debug; // 'Dynamo(DdbError::Malformed("x"))'
+   * ```
+   */
+  get debug(): string {
+    return `Dynamo(${this.message})`;
+  }
+}
+
+/**
+ * An item could not be turned into or read from JSON (the crate's `DynamoDBError::Json`, Display
+ * `Failed to serialize/deserialize host json: …`).
+ *
+ * @example
+ * ```ts
+ * try { ddb.getItem('t', { pk: 'x' }); } catch (e) { if (e instanceof DdbJsonError) console.log(e.cause); }
+ * ```
+ */
+export class DdbJsonError extends Error {
+  /**
+   * @param cause - the JSON error.
+   * @example
+   * ```ts
+   * new DdbJsonError(new Error('bad')).message; // 'Failed to serialize/deserialize host json: bad'
+   * ```
+   */
+  constructor(cause: unknown) {
+    super(
+      `Failed to serialize/deserialize host json: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'DdbJsonError';
+  }
+
+  /**
+   * The crate's Debug text: `Json { cause: Error("…", line: 1, column: 1) }`.
+   * @example
+   * ```ts
+   * new DdbJsonError(new Error('bad')).debug; // 'Json { cause: "bad" }'
+   * ```
+   */
+  get debug(): string {
+    return `Json { cause: ${extractErrorDebug(this.cause)} }`;
+  }
+}
+
+/**
+ * What DynamoDB reports as consumed, when asked with `returnConsumedCapacity`.
+ *
+ * @example
+ * ```ts
+ * const used: ConsumedCapacity | undefined = ddb.getItemOutput('t', { pk: 'x' }, { returnConsumedCapacity: 'total' }).consumedCapacity;
+ * ```
+ */
+export interface ConsumedCapacity extends Capacity {
+  readonly tableName: string;
+  readonly table: Capacity | undefined;
+  readonly localSecondaryIndexes: ReadonlyArray<readonly [string, Capacity]> | undefined;
+  readonly globalSecondaryIndexes: ReadonlyArray<readonly [string, Capacity]> | undefined;
+}
+
+/**
+ * Capacity units of a table or index.
+ *
+ * @example
+ * ```ts
+ * const c: Capacity = { capacityUnits: 0.5, readCapacityUnits: undefined, writeCapacityUnits: undefined };
+ * ```
+ */
+export interface Capacity {
+  readonly capacityUnits: number | undefined;
+  readonly readCapacityUnits: number | undefined;
+  readonly writeCapacityUnits: number | undefined;
+}
+
+/**
+ * Options of {@link DynamoDBClient.getItem}. The defaults are the crate's: eventually consistent,
+ * no consumed capacity, no projection.
+ *
+ * @example
+ * ```ts
+ * const options: GetItemOptions = { consistentRead: true, projectionExpression: '#n', expressionAttributeNames: { '#n': 'name' } };
+ * ```
+ */
+export interface GetItemOptions {
+  readonly consistentRead?: boolean;
+  readonly returnConsumedCapacity?: 'none' | 'total' | 'indexes';
+  readonly projectionExpression?: string;
+  readonly expressionAttributeNames?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A put condition.
+ *
+ * @example
+ * ```ts
+ * const condition: Condition = { expression: '#v = :v', expressionAttributeNames: { '#v': 'version' }, expressionAttributeValues: { ':v': { N: '3' } } };
+ * ```
+ */
+export interface Condition {
+  readonly expression: string;
+  readonly expressionAttributeNames?: Readonly<Record<string, string>>;
+  readonly expressionAttributeValues?: Item;
+}
+
+/**
+ * Options of {@link DynamoDBClient.putItem}. The defaults are the crate's: no condition, no return
+ * values, no consumed capacity.
+ *
+ * @example
+ * ```ts
+ * const options: PutItemOptions = { condition: { expression: 'attribute_not_exists(pk)' }, returnValues: 'all-old' };
+ * ```
+ */
+export interface PutItemOptions {
+  readonly condition?: Condition;
+  readonly returnValues?: 'none' | 'all-old';
+  readonly returnConsumedCapacity?: 'none' | 'total' | 'indexes';
+}
+
+/**
+ * The whole GetItem answer.
+ *
+ * @example
+ * ```ts
+ * const { item, consumedCapacity } = ddb.getItemOutput('t', { pk: 'x' });
+ * ```
+ */
+export interface GetItemOutput {
+  readonly item: Item | undefined;
+  readonly consumedCapacity: ConsumedCapacity | undefined;
+}
+
+/**
+ * The PutItem answer: the replaced item (with `returnValues: 'all-old'`) and consumed capacity.
+ *
+ * @example
+ * ```ts
+ * const { attributes } = ddb.putItem('t', item, { returnValues: 'all-old' });
+ * ```
+ */
+export interface PutItemOutput {
+  readonly attributes: Item | undefined;
+  readonly consumedCapacity: ConsumedCapacity | undefined;
+}
+
+/**
+ * A DynamoDB client on the host's warm AWS channel (the crate's `DynamoDBClient`).
+ *
+ * @example
+ * ```ts
+ * import { attr, credentialsProvider, DynamoDBClient, asString } from '@momento-functions/aws-ddb';
+ * const ddb = new DynamoDBClient(credentialsProvider({ federated: { roleArn } }, 'us-west-2'));
+ * ddb.putItem('users', { pk: attr.s('user-1'), name: attr.s('Ada') });
+ * const user = ddb.getItem('users', { pk: 'user-1' });
+ * if (user?.name) console.log(asString(user.name));
+ * ```
+ */
+export class DynamoDBClient {
+  readonly #client: Client;
+
+  /**
+   * @param credentials - from `credentialsProvider(...)`; its region is the table's region.
+   * @example
+   * ```ts
+   * const ddb = new DynamoDBClient(credentialsProvider({ federated: { roleArn } }, 'us-west-2'));
+   * ```
+   */
+  constructor(credentials: CredentialsProvider) {
+    this.#client = new Client(credentials.toWit());
+  }
+
+  /**
+   * Gets an item by key (the crate's `get_item_raw`); `undefined` when there is none.
+   *
+   * @throws DdbError when DynamoDB or the host refuses; DdbJsonError when the answer is not JSON.
+   * @example
+   * ```ts
+   * const item = ddb.getItem('orders', { customer: 'c-1', order: 42 });
+   * ```
+   */
+  getItem(tableName: string, key: Key, options: GetItemOptions = {}): Item | undefined {
+    return this.getItemOutput(tableName, key, options).item;
+  }
+
+  /**
+   * Gets an item with everything DynamoDB answered (consumed capacity).
+   *
+   * @throws DdbError, DdbJsonError as {@link DynamoDBClient.getItem}.
+   * @example
+   * ```ts
+   * const out = ddb.getItemOutput('orders', { customer: 'c-1' }, { returnConsumedCapacity: 'total' });
+   * out.consumedCapacity?.capacityUnits;
+   * ```
+   */
+  getItemOutput(tableName: string, key: Key, options: GetItemOptions = {}): GetItemOutput {
+    const attributes: KeyAttribute[] = Object.entries(key).map(([name, value]) => ({
+      name,
+      value: keyValue(value),
+    }));
+    const output = call(() =>
+      this.#client.getItem({
+        tableName,
+        key: attributes,
+        consistentRead: options.consistentRead ?? false,
+        returnConsumedCapacity: { tag: options.returnConsumedCapacity ?? 'none' },
+        projectionExpression: options.projectionExpression,
+        expressionAttributeNames: namesOf(options.expressionAttributeNames),
+      }),
+    );
+    return { item: itemOf(output.item), consumedCapacity: capacityOf(output.consumedCapacity) };
+  }
+
+  /**
+   * Puts an item (the crate's `put_item`, plus the WIT's condition, return values and capacity).
+   *
+   * @throws DdbError when DynamoDB or the host refuses (a failed condition is `other`).
+   * @example
+   * ```ts
+   * ddb.putItem('users', { pk: attr.s('user-1'), visits: attr.n(1) }, { condition: { expression: 'attribute_not_exists(pk)' } });
+   * ```
+   */
+  putItem(tableName: string, item: Item, options: PutItemOptions = {}): PutItemOutput {
+    const condition = options.condition;
+    const output = call(() =>
+      this.#client.putItem({
+        tableName,
+        item: witItem(item),
+        returnValues: { tag: options.returnValues ?? 'none' },
+        returnConsumedCapacity: { tag: options.returnConsumedCapacity ?? 'none' },
+        condition:
+          condition === undefined
+            ? undefined
+            : {
+                expression: condition.expression,
+                expressionAttributeNames: namesOf(condition.expressionAttributeNames),
+                expressionAttributeValues:
+                  condition.expressionAttributeValues === undefined
+                    ? undefined
+                    : witItem(condition.expressionAttributeValues),
+              },
+      }),
+    );
+    return { attributes: itemOf(output.attributes), consumedCapacity: capacityOf(output.consumedCapacity) };
+  }
+}
+
+function keyValue(value: Key[string]): KeyAttribute['value'] {
+  if (typeof value === 'string') return { tag: 's', val: value };
+  if (typeof value === 'bigint') return { tag: 'n', val: value.toString() };
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`a DynamoDB number key must be finite, got ${value}`);
+    return { tag: 'n', val: String(value) };
+  }
+  return { tag: 'b', val: base64Encode(value) };
+}
+
+function namesOf(names: Readonly<Record<string, string>> | undefined): [string, string][] | undefined {
+  return names === undefined ? undefined : Object.entries(names);
+}
+
+function witItem(item: Item): WitItem {
+  let json: string;
+  try {
+    json = JSON.stringify(item);
+  } catch (e) {
+    throw new DdbJsonError(e);
+  }
+  return { tag: 'json', val: Data.from(json).toWit() };
+}
+
+function itemOf(item: WitItem | undefined): Item | undefined {
+  if (item === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = Data.fromWit(item.val).json();
+  } catch (e) {
+    throw new DdbJsonError(e);
+  }
+  // JSON `null` is no item, as the crate's `Option<Item>` reads it.
+  if (parsed === null) return undefined;
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new DdbJsonError(new ExtractError('invalid type: expected a map of attributes', { kind: 'other' }));
+  }
+  return parsed as Item;
+}
+
+function capacityOf(value: WitConsumedCapacity | undefined): ConsumedCapacity | undefined {
+  return value;
+}
+
+function call<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (thrown) {
+    const payload = witErrorPayload(thrown);
+    if (
+      payload &&
+      (payload.tag === 'unauthorized' || payload.tag === 'malformed' || payload.tag === 'other')
+    ) {
+      throw new DdbError(payload.tag, String(payload.val ?? ''));
+    }
+    throw thrown;
+  }
+}
