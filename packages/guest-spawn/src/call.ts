@@ -1,5 +1,5 @@
 import { spawnFunction as witSpawnFunction } from 'momento:spawn/spawn@1.0.0';
-import { Data, type DataInput, type Encoder, encodeJson } from '@momento-functions/bytes';
+import { Data, type DataInput, type Encoder, encodeJson, isByteSource } from '@momento-functions/bytes';
 
 /**
  * The cases of the WIT `momento:spawn/spawn` `spawn-error` variant.
@@ -144,12 +144,7 @@ export interface SpawnFunctionOptions<T> {
 }
 
 function isDataInput(value: unknown): value is DataInput {
-  return (
-    typeof value === 'string' ||
-    value instanceof Data ||
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value)
-  );
+  return typeof value === 'string' || value instanceof Data || isByteSource(value);
 }
 
 function payloadBytes<T>(payload: T, encoder: Encoder<T> | undefined): Uint8Array {

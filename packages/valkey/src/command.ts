@@ -1,4 +1,4 @@
-import { Data, type DataInput, type WitData } from '@momento-functions/bytes';
+import { Data, type DataInput, isByteSource, type WitData } from '@momento-functions/bytes';
 
 /**
  * One command argument: a string (UTF-8), bytes, a {@link Data}, or a number/bigint (sent as its
@@ -27,12 +27,7 @@ export function argumentData(argument: ValkeyArgument, index: number): WitData {
     return Data.from(String(argument)).toWit();
   }
   if (typeof argument === 'bigint') return Data.from(argument.toString()).toWit();
-  if (
-    typeof argument === 'string' ||
-    argument instanceof Data ||
-    argument instanceof ArrayBuffer ||
-    ArrayBuffer.isView(argument)
-  ) {
+  if (typeof argument === 'string' || argument instanceof Data || isByteSource(argument)) {
     return Data.from(argument).toWit();
   }
   const kind = argument === null ? 'null' : typeof argument;
