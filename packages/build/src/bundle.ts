@@ -15,6 +15,8 @@ export interface BundleResult {
   hostImports: string[];
   /** The npm package names whose files went into the bundle. */
   packages: Set<string>;
+  /** The kinds whose defining module (guest-web's `web`, guest-spawn's `spawn`) the bundle contains. */
+  kinds: Set<FunctionKind>;
   /** Whether the entry module has a default export. */
   hasDefaultExport: boolean;
 }
@@ -86,16 +88,31 @@ export async function bundle(
     if (imp.path.startsWith('momento:') || imp.path.startsWith('wasi:')) hostImports.add(imp.path);
   }
   const packages = new Set<string>();
+  const kinds = new Set<FunctionKind>();
   const nameCache = new Map<string, string | undefined>();
   for (const input of Object.keys(result.metafile.inputs)) {
     const name = packageNameOf(resolve(projectDir, input), nameCache);
-    if (name) packages.add(name);
+    if (!name) continue;
+    packages.add(name);
+    // Only the module that defines web()/spawn() decides the kind: a web function may still use
+    // other parts of guest-spawn (spawnFunction) without becoming a spawn function.
+    const kept = (output.inputs[input]?.bytesInOutput ?? 0) > 0; // tree-shaken modules count for nothing
+    for (const kind of ['web', 'spawn'] as const) {
+      if (
+        kept &&
+        name === KIND_PACKAGE[kind] &&
+        new RegExp(`[\\\\/](?:dist|src)[\\\\/]${kind}\\.[jt]s$`).test(input)
+      ) {
+        kinds.add(kind);
+      }
+    }
   }
   return {
     code,
     sourceMap,
     hostImports: [...hostImports].sort(),
     packages,
+    kinds,
     hasDefaultExport: output.exports.includes('default'),
   };
 }
@@ -144,8 +161,8 @@ export function detectKind(entry: string, projectDir: string, b: BundleResult): 
       `${label} has no default export. A Momento Function's entry must \`export default web(...)\` (from @momento-functions/guest-web) or \`export default spawn(...)\` (from @momento-functions/guest-spawn).`,
     );
   }
-  const web = b.packages.has(KIND_PACKAGE.web);
-  const spawn = b.packages.has(KIND_PACKAGE.spawn);
+  const web = b.kinds.has('web');
+  const spawn = b.kinds.has('spawn');
   if (web && !spawn) return 'web';
   if (spawn && !web) return 'spawn';
   if (web && spawn) {

@@ -175,3 +175,17 @@ describe('source maps', () => {
     });
   });
 });
+
+describe('kind detection', () => {
+  it('a web function that spawns (guest-spawn without spawn()) is still a web function', async () => {
+    const { bundle, detectKind } = await import('../src/bundle.js');
+    const { resolve } = await import('node:path');
+    const entry = resolve(import.meta.dirname, 'fixtures/web-that-spawns.ts');
+    const projectDir = resolve(import.meta.dirname, '..');
+    const b = await bundle(entry, projectDir);
+    expect(b.packages.has('@momento-functions/guest-spawn')).toBe(true);
+    expect([...b.kinds]).toEqual(['web']);
+    expect(detectKind(entry, projectDir, b)).toBe('web');
+    expect(b.hostImports).toContain('momento:spawn/spawn@1.0.0');
+  });
+});
