@@ -4,6 +4,7 @@ import { type ConsoleLogOptions, createLogServices, LogRouter } from './log/inde
 import { createTokenServices, TokenAuthority, type TokenAuthorityOptions } from './token/index.js';
 import { createTopicBus, createTopicServices, type TopicBus } from './topic/index.js';
 import type { HostService } from './types.js';
+import { createValkeyServices, type ValkeyServiceOptions } from './valkey/index.js';
 
 /**
  * Options of the host services every host starts with: the embedded defaults need none, and
@@ -25,6 +26,8 @@ export interface BuiltinServiceOptions {
   readonly tokens?: TokenAuthority | TokenAuthorityOptions;
   /** Outbound HTTP options: timeouts, size limit, allow/deny lists, AWS credentials. */
   readonly http?: HttpServiceOptions;
+  /** Valkey clusters for `momento:valkey`, by name. Default: none (commands answer an error naming the cluster). */
+  readonly valkey?: ValkeyServiceOptions;
 }
 
 /** The built-in services and the shared state behind them. */
@@ -43,7 +46,7 @@ export interface BuiltinServices {
 
 /**
  * Creates the host services every host starts with (before `createHost({ services })` adds to or
- * overrides them by interface name): cache scalar and lists, topics, logging, tokens and HTTP.
+ * overrides them by interface name): cache scalar and lists, topics, logging, tokens, HTTP and Valkey.
  *
  * @example
  * const { services, topics } = builtinServices({ valkeyUrl: process.env.VALKEY_URL });
@@ -60,6 +63,7 @@ export function builtinServices(options: BuiltinServiceOptions = {}): BuiltinSer
     ...createLogServices({ router: logs }),
     ...createTokenServices({ authority: tokens }),
     createHttpService(options.http),
+    ...createValkeyServices(options.valkey),
   ];
   const close = async () => {
     await logs.close();
