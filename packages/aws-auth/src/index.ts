@@ -117,12 +117,12 @@ export class AuthError extends Error {
  * ```
  */
 export class CredentialsProvider {
-  readonly #handle: WitCredentialsProvider;
+  readonly #handle: object;
   /** The region the clients made from this provider call. */
   readonly region: string;
 
   /** @internal Use {@link credentialsProvider}. */
-  constructor(handle: WitCredentialsProvider, region: string) {
+  constructor(handle: object, region: string) {
     this.#handle = handle;
     this.region = region;
   }

@@ -44,7 +44,8 @@ export function witVariantDebug(typeName: string, witCase: string, detail: strin
 
 /**
  * The Debug text of an extractor's error as the crates print their `cause`: serde_json's
- * `Error("reason", line: L, column: C)` for JSON errors, the quoted message otherwise.
+ * `Error("reason", line: L, column: C)` for an error with a position (JSON syntax, or a schema
+ * error such as ``missing field `x` ``), the quoted message otherwise.
  *
  * @example
  * ```ts
@@ -54,7 +55,7 @@ export function witVariantDebug(typeName: string, witCase: string, detail: strin
  */
 export function extractErrorDebug(error: unknown): string {
   const e = error as Partial<ExtractError> | undefined;
-  if (e && e.kind === 'json' && typeof e.reason === 'string' && e.position) {
+  if (e && typeof e.reason === 'string' && e.position) {
     return `Error(${rustDebugString(e.reason)}, line: ${e.position.line}, column: ${e.position.column})`;
   }
   return rustDebugString(error instanceof Error ? error.message : String(error));
