@@ -335,12 +335,16 @@ if (!noPeer) {
     pathToFileURL(join(root, 'packages', 'runtime', 'dist', 'server.js')).href
   )) as typeof import('../../packages/runtime/src/server/index.js');
   const seconds = quick ? 2 : 6;
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const silent: import('../../packages/runtime/src/server/index.js').ServerLogger = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
   const running = await serve({
     functions,
     port: 0,
     cwd: dir,
-    logger: silent as unknown as Parameters<typeof serve>[0]['logger'],
+    logger: silent,
     hostOptions: { logger: () => undefined },
   });
   say('');
