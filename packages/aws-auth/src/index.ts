@@ -12,10 +12,7 @@
  * @packageDocumentation
  */
 /// <reference path="./wit.d.ts" />
-import {
-  type CredentialsProvider as WitCredentialsProvider,
-  provider as witProvider,
-} from 'momento:aws-auth/aws-auth@1.0.0';
+import { provider as witProvider } from 'momento:aws-auth/aws-auth@1.0.0';
 import { witErrorPayload, witVariantDebug } from './rust.js';
 
 export { extractErrorDebug, rustDebugString, witErrorPayload, witVariantDebug } from './rust.js';
