@@ -1,3 +1,4 @@
+import { type AwsServiceOptions, createAwsServices } from './aws/index.js';
 import { type CacheServiceOptions, createCacheServices } from './cache/index.js';
 import { createHttpService, type HttpServiceOptions } from './http/index.js';
 import { type ConsoleLogOptions, createLogServices, LogRouter } from './log/index.js';
@@ -28,6 +29,8 @@ export interface BuiltinServiceOptions {
   readonly http?: HttpServiceOptions;
   /** Valkey clusters for `momento:valkey`, by name. Default: none (commands answer an error naming the cluster). */
   readonly valkey?: ValkeyServiceOptions;
+  /** How the AWS interfaces reach AWS: the host's own credentials (for federated roles), region, endpoints. */
+  readonly aws?: AwsServiceOptions;
 }
 
 /** The built-in services and the shared state behind them. */
@@ -46,7 +49,7 @@ export interface BuiltinServices {
 
 /**
  * Creates the host services every host starts with (before `createHost({ services })` adds to or
- * overrides them by interface name): cache scalar and lists, topics, logging, tokens, HTTP and Valkey.
+ * overrides them by interface name): cache scalar and lists, topics, logging, tokens, HTTP, Valkey and the AWS interfaces.
  *
  * @example
  * const { services, topics } = builtinServices({ valkeyUrl: process.env.VALKEY_URL });
@@ -64,6 +67,7 @@ export function builtinServices(options: BuiltinServiceOptions = {}): BuiltinSer
     ...createTokenServices({ authority: tokens }),
     createHttpService(options.http),
     ...createValkeyServices(options.valkey),
+    ...createAwsServices(options.aws),
   ];
   const close = async () => {
     await logs.close();
