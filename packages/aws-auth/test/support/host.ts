@@ -77,7 +77,7 @@ export async function clientOf(
   return s.call(service, '[constructor]client', ctx, provider.val);
 }
 
-export async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+export async function readAll(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   for await (const part of body) parts.push(part);
   return Buffer.concat(parts);
