@@ -8,7 +8,13 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { concat, HostStream } from './host-stream.js';
-import { checkImports, formatProblems, type ImportProblem, parseInterfaceName } from './interfaces.js';
+import {
+  checkImports,
+  formatProblems,
+  type ImportProblem,
+  parseInterfaceName,
+  planResources,
+} from './interfaces.js';
 import { compileModules, defaultCacheDir, glueUrl, inspectAndTranspile } from './loader.js';
 import {
   type BodyRef,
@@ -21,6 +27,7 @@ import {
   type LoadMessage,
   REPLY_MESSAGE,
   REPLY_VOID,
+  type ResourceMarker,
   type SpawnMessage,
   type StreamMarker,
   type ToWorker,
@@ -29,7 +36,12 @@ import { type BuiltinServices, builtinServices } from './services/builtin.js';
 import type { LogRouter } from './services/log/index.js';
 import type { TokenAuthority } from './services/token/index.js';
 import type { TopicBus } from './services/topic/index.js';
-import type { HostService, InvocationContext, ServiceFunction } from './services/types.js';
+import {
+  HostResource,
+  type HostService,
+  type InvocationContext,
+  type ServiceFunction,
+} from './services/types.js';
 import { httpErrorEvent } from './sse.js';
 import type {
   BodyInput,
@@ -158,14 +170,39 @@ function callFailure(msg: CallMessage, error: unknown): string {
   return `host call ${msg.iface}#${msg.fn} failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Whether a value crossing from the worker holds a guest buffer to resolve. */
-function hasBufferMarker(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasBufferMarker);
-  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-    if ('$momentoBuffer' in value) return true;
-    for (const v of Object.values(value)) if (hasBufferMarker(v)) return true;
+/** Argument markers found by {@link scanMarkers}. */
+const HAS_BUFFER = 1;
+const HAS_RESOURCE = 2;
+
+/** Which markers a value crossing from the worker holds: guest buffers, resource handles (bit flags). */
+function scanMarkers(value: unknown): number {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return 0;
+  if (Array.isArray(value)) {
+    let found = 0;
+    for (const v of value) found |= scanMarkers(v);
+    return found;
   }
-  return false;
+  if ('$momentoBuffer' in value) return HAS_BUFFER;
+  if ('$momentoResource' in value) return HAS_RESOURCE;
+  let found = 0;
+  for (const v of Object.values(value)) found |= scanMarkers(v);
+  return found;
+}
+
+/**
+ * Whether a service result is a host resource. `instanceof` first; a structural check as well, so
+ * a service built against another copy of this package (dist vs. sources) is still recognised.
+ */
+function isHostResource(value: object): value is HostResource {
+  if (value instanceof HostResource) return true;
+  const v = value as { resource?: unknown; drop?: unknown };
+  return typeof v.resource === 'string' && typeof v.drop === 'function' && !Array.isArray(value);
+}
+
+/** One host resource held for an invocation, with how many guest handles point at it. */
+interface HeldResource {
+  readonly object: HostResource;
+  refs: number;
 }
 
 /** An async queue of chunks with an end and an error. */
@@ -231,9 +268,14 @@ interface Job {
   ctx: InvocationContext;
   abort: AbortController;
   streams: Map<number, HostStream>;
+  /** Host resources the guest holds handles to, by id (see docs/runtime.md "Writing a host service"). */
+  resources: Map<number, HeldResource>;
+  resourceIds: Map<HostResource, number>;
   timer?: NodeJS.Timeout;
   worker?: Sandbox;
   finished: boolean;
+  /** Counted in its function's `pending` (see {@link HostImpl.load}: reloads wait for them). */
+  counted: boolean;
   onHead?(status: number, headers: [string, string][], sse: boolean): void;
   onChunk?(bytes: Uint8Array): void;
   onDone?(message: DoneMessage): void;
@@ -318,6 +360,7 @@ class HostImpl implements Host {
   readonly #workerUrl: URL;
   #nextId = 1;
   #nextStream = 1;
+  #nextResource = 1;
   #closed = false;
 
   constructor(options: HostOptions, url: URL, cacheDir: string) {
@@ -392,10 +435,21 @@ class HostImpl implements Host {
     const imports: LoadMessage['imports'] = [];
     for (const r of check.resolved) {
       const unversioned = parseInterfaceName(r.name).base;
-      const functions = [...(info.importedFunctions[unversioned] ?? [])];
+      const imported = info.importedFunctions[unversioned] ?? [];
+      // The glue takes functions (camelCase) and resource classes (UpperCamelCase) from each import.
+      let functions = [...imported];
+      let resources: LoadMessage['imports'][number]['resources'] = [];
       if (r.kind === 'service') {
         const service = this.#services.get(r.served)!;
-        for (const fn of functions) {
+        functions = imported.filter((n) => !/^[A-Z]/.test(n));
+        const classNames = imported.filter((n) => /^[A-Z]/.test(n));
+        const planned = planResources(
+          classNames,
+          info.importedResourceFunctions[unversioned] ?? [],
+          Object.keys(service.functions).filter((n) => typeof service.functions[n] === 'function'),
+        );
+        resources = planned.plans;
+        for (const fn of [...functions, ...planned.missing]) {
           if (typeof service.functions[fn] !== 'function') {
             problems.push({
               name: `${r.name}#${fn}`,
@@ -404,15 +458,13 @@ class HostImpl implements Host {
           }
         }
       }
-      if (r.kind === 'core' && r.served.endsWith('web-function-support@1.0.0') && info.kind === 'spawn') {
-        // Type-only use is fine; calls are refused at run time with a clear message.
-      }
       imports.push({
         name: r.name,
         unversioned,
         kind: r.kind,
         served: r.kind === 'wasi' ? r.base : r.served,
         functions,
+        resources,
       });
     }
     if (problems.length > 0) throw new LoadError(formatProblems(options.name, problems), problems);
@@ -572,7 +624,10 @@ class HostImpl implements Host {
         abort,
         ctx: this.#context(fn, invocationId, abort),
         streams: new Map(),
+        resources: new Map(),
+        resourceIds: new Map(),
         finished: false,
+        counted: false,
         onHead: (status, headers, sse) => {
           if (headSent) {
             if (sse) mode = 'sse';
@@ -671,7 +726,7 @@ class HostImpl implements Host {
     } catch (error) {
       out.fail(500, `reading the response body failed: ${(error as Error).message}`);
     } finally {
-      this.#cleanupStreams(job);
+      this.#release(job);
     }
   }
 
@@ -698,13 +753,16 @@ class HostImpl implements Host {
         abort,
         ctx: this.#context(fn, invocationId, abort),
         streams: new Map(),
+        resources: new Map(),
+        resourceIds: new Map(),
         finished: false,
+        counted: false,
         onSpawnDone: (result) => {
-          this.#cleanupStreams(job);
+          this.#release(job);
           resolve(result);
         },
         onFail: (status, text) => {
-          this.#cleanupStreams(job);
+          this.#release(job);
           this.log({ level: 'error', message: text, functionName: fn.name, invocationId });
           resolve({ tag: 'trap', val: `${status}: ${text}` });
         },
@@ -755,6 +813,7 @@ class HostImpl implements Host {
     this.#finish(job);
     job.abort.abort();
     job.onFail(status, message);
+    this.#release(job);
     const sandbox = job.worker;
     if (sandbox && !sandbox.dead) this.#replace(sandbox);
   }
@@ -795,6 +854,7 @@ class HostImpl implements Host {
         500,
         `the sandbox running the function crashed (worker exit code ${code}); it may have exceeded limits.workerHeapMb (${this.limits.workerHeapMb} MiB)`,
       );
+      this.#release(job);
     }
     this.#replace(sandbox);
   }
@@ -844,6 +904,9 @@ class HostImpl implements Host {
         job.onDone?.(msg);
         this.#next(sandbox);
         return;
+      case 'drop-resource':
+        this.#dropHandle(job, msg.handle);
+        return;
       case 'spawn-done':
         this.#finish(job);
         job.onSpawnDone?.(msg.result as SpawnOutcome);
@@ -851,7 +914,7 @@ class HostImpl implements Host {
         return;
       case 'failed': {
         this.#finish(job);
-        this.#cleanupStreams(job);
+        this.#release(job);
         const what = msg.reason === 'memory' ? 'ran out of memory' : 'trapped';
         job.onFail(500, `the function ${what}: ${msg.message}`);
         this.#next(sandbox);
@@ -868,14 +931,18 @@ class HostImpl implements Host {
    */
   #serveCallNow(sandbox: Sandbox, msg: CallMessage): boolean {
     const job = sandbox.job;
-    if (!job || msg.iface === '$buffer' || msg.args.some(hasBufferMarker)) return false;
+    if (!job || msg.iface === '$buffer') return false;
+    let markers = 0;
+    for (const arg of msg.args) if (arg !== null && typeof arg === 'object') markers |= scanMarkers(arg);
+    if (markers & HAS_BUFFER) return false;
     const fn = this.#services.get(msg.iface)?.functions[msg.fn] as
       | ((...args: unknown[]) => unknown)
       | undefined;
     if (!fn) return false;
     let value: unknown;
     try {
-      value = fn(job.ctx, ...msg.args);
+      const args = markers & HAS_RESOURCE ? (this.#resolveResources(job, msg.args) as unknown[]) : msg.args;
+      value = fn(job.ctx, ...args);
     } catch (error) {
       sandbox.reply({ ok: false, message: callFailure(msg, error) });
       return true;
@@ -909,9 +976,13 @@ class HostImpl implements Host {
         if (pending) {
           value = await pending;
         } else {
-          const args = msg.args.some(hasBufferMarker)
-            ? await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)))
-            : msg.args;
+          const markers = scanMarkers(msg.args);
+          const args =
+            markers & HAS_BUFFER
+              ? await Promise.all(msg.args.map((a) => this.#resolveArg(job, a)))
+              : markers & HAS_RESOURCE
+                ? (this.#resolveResources(job, msg.args) as unknown[])
+                : msg.args;
           value = await (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
         }
         reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
@@ -978,6 +1049,7 @@ class HostImpl implements Host {
       }
       if ('$momentoBuffer' in record)
         return this.#resolveBody(job, (record as unknown as BufferMarker).$momentoBuffer);
+      if (typeof record.$momentoResource === 'number') return this.#heldObject(job, record.$momentoResource);
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(record)) out[k] = await this.#resolveArg(job, v);
       return out;
@@ -985,10 +1057,14 @@ class HostImpl implements Host {
     return value;
   }
 
-  /** Streamed `data` results become host streams the guest reads through a buffer. */
+  /**
+   * Streamed `data` results become host streams the guest reads through a buffer; host resources
+   * (anywhere in the result) are kept in the invocation's table and cross as markers.
+   */
   #registerStreams(job: Job, value: unknown): unknown {
     if (Array.isArray(value)) return value.map((v) => this.#registerStreams(job, v));
     if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+      if (isHostResource(value)) return this.#registerResource(job, value);
       const record = value as Record<string, unknown>;
       if (record.tag === 'buffer') {
         const val = record.val;
@@ -1006,9 +1082,75 @@ class HostImpl implements Host {
     return value;
   }
 
-  #cleanupStreams(job: Job): void {
+  /** Ends what an invocation held: its host streams are closed, its remaining host resources dropped. */
+  #release(job: Job): void {
     for (const stream of job.streams.values()) stream.close();
     job.streams.clear();
+    if (job.resources.size === 0) return;
+    const held = [...job.resources.values()];
+    job.resources.clear();
+    job.resourceIds.clear();
+    for (const { object } of held) this.#dropObject(job, object);
+  }
+
+  /** Registers a resource a service returned and gives the marker the worker turns into an instance. */
+  #registerResource(job: Job, object: HostResource): ResourceMarker {
+    if (job.finished) {
+      // An async service answered after the invocation ended (timeout, cancel): nobody can hold it.
+      this.#dropObject(job, object);
+      return { $momentoResource: -1, resource: object.resource };
+    }
+    let id = job.resourceIds.get(object);
+    if (id === undefined) {
+      id = this.#nextResource++;
+      job.resourceIds.set(object, id);
+      job.resources.set(id, { object, refs: 0 });
+    }
+    job.resources.get(id)!.refs++;
+    return { $momentoResource: id, resource: object.resource };
+  }
+
+  /** The guest dropped one handle: the object is dropped when no handle of the invocation points at it. */
+  #dropHandle(job: Job, id: number): void {
+    const held = job.resources.get(id);
+    if (!held || --held.refs > 0) return;
+    job.resources.delete(id);
+    job.resourceIds.delete(held.object);
+    this.#dropObject(job, held.object);
+  }
+
+  #dropObject(job: Job, object: HostResource): void {
+    const failed = (error: unknown) =>
+      this.log({
+        level: 'warn',
+        message: `dropping a '${object.resource}' resource failed: ${error instanceof Error ? error.message : String(error)}`,
+        functionName: job.fn.name,
+        invocationId: job.ctx.invocationId,
+      });
+    try {
+      const done = object.drop();
+      if (done && typeof (done as PromiseLike<void>).then === 'function')
+        (done as Promise<void>).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  /** Resource markers among a call's arguments become the main-side objects (synchronous: a table lookup). */
+  #resolveResources(job: Job, value: unknown): unknown {
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+    if (Array.isArray(value)) return value.map((v) => this.#resolveResources(job, v));
+    const record = value as Record<string, unknown>;
+    if (typeof record.$momentoResource === 'number') return this.#heldObject(job, record.$momentoResource);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) out[k] = this.#resolveResources(job, v);
+    return out;
+  }
+
+  #heldObject(job: Job, id: number): HostResource {
+    const held = job.resources.get(id);
+    if (!held) throw new Error(`resource handle ${id} is not held by this invocation (already dropped?)`);
+    return held.object;
   }
 
   async close(): Promise<void> {
@@ -1022,6 +1164,7 @@ class HostImpl implements Host {
         this.#finish(job);
         job.abort.abort();
         job.onFail(503, 'the host was closed during the invocation');
+        this.#release(job);
       }
       sandbox.dead = true;
     }

@@ -61,6 +61,7 @@ export type {
   ServiceFunction,
   WitResult,
 } from './services/types.js';
+export { HostResource } from './services/types.js';
 export { formatSseEvent, httpErrorEvent, SSE_HEADERS } from './sse.js';
 export type {
   BodyInput,

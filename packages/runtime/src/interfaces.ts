@@ -210,3 +210,99 @@ export function formatProblems(functionName: string, problems: readonly ImportPr
   const lines = problems.map((p) => `  - ${p.name}: ${p.reason}`);
   return `Function '${functionName}' cannot be loaded; ${problems.length} import${problems.length === 1 ? '' : 's'} would not link:\n${lines.join('\n')}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// WIT resources served by host services
+
+/**
+ * A WIT kebab-case name in jco's UpperCamelCase (the class name a resource gets in the import
+ * object): each word capitalised, the rest of it lowercased, as jco does.
+ *
+ * @example
+ * witClassName('cluster-client'); // 'ClusterClient'
+ */
+export function witClassName(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1).toLowerCase() : ''))
+    .join('');
+}
+
+/**
+ * A WIT kebab-case name in jco's lowerCamelCase (a function or method name).
+ *
+ * @example
+ * witMemberName('get-secret-value'); // 'getSecretValue'
+ */
+export function witMemberName(kebab: string): string {
+  const cls = witClassName(kebab);
+  return cls ? cls[0]!.toLowerCase() + cls.slice(1) : cls;
+}
+
+/** A resource function's WIT name taken apart. */
+export type ResourceFunctionName =
+  | { readonly kind: 'constructor'; readonly resource: string }
+  | { readonly kind: 'method' | 'static'; readonly resource: string; readonly member: string };
+
+/**
+ * Parses `[constructor]r`, `[method]r.m` and `[static]r.m`; `undefined` for anything else
+ * (plain functions, `[resource-drop]r`).
+ *
+ * @example
+ * parseResourceFunction('[method]cluster-client.command'); // { kind: 'method', resource: 'cluster-client', member: 'command' }
+ */
+export function parseResourceFunction(name: string): ResourceFunctionName | undefined {
+  const ctor = /^\[constructor\]([a-z0-9-]+)$/i.exec(name);
+  if (ctor) return { kind: 'constructor', resource: ctor[1]! };
+  const member = /^\[(method|static)\]([a-z0-9-]+)\.([a-z0-9-]+)$/i.exec(name);
+  if (member) return { kind: member[1] as 'method' | 'static', resource: member[2]!, member: member[3]! };
+  return undefined;
+}
+
+/** How the sandbox builds the class of one resource a component imports (see {@link planResources}). */
+export interface ResourcePlan {
+  /** The class name the glue looks up in the import object, e.g. `ClusterClient`. */
+  readonly className: string;
+  /** The service function behind `new Class(...)`: `[constructor]<resource>`. */
+  readonly ctor: string | undefined;
+  /** Instance methods: the glue's name → the service function (`[method]<resource>.<m>`). */
+  readonly methods: readonly { readonly js: string; readonly wit: string }[];
+  /** Static functions: the glue's name → the service function (`[static]<resource>.<m>`). */
+  readonly statics: readonly { readonly js: string; readonly wit: string }[];
+}
+
+/**
+ * Plans the classes of the resources of one imported interface: `classNames` are the classes
+ * the glue takes from the import object, `used` the resource functions the component calls (WIT
+ * names), `served` the service's function names. Each class gets every resource function of its
+ * resource found in either list; `missing` lists the functions the component calls that the
+ * service lacks.
+ *
+ * @example
+ * planResources(['Counter'], ['[method]counter.add'], ['[constructor]counter', '[method]counter.add']);
+ * // { plans: [{ className: 'Counter', ctor: '[constructor]counter', methods: [{ js: 'add', wit: '[method]counter.add' }], statics: [] }], missing: [] }
+ */
+export function planResources(
+  classNames: readonly string[],
+  used: readonly string[],
+  served: readonly string[],
+): { plans: ResourcePlan[]; missing: string[] } {
+  const servedSet = new Set(served);
+  const missing = used.filter((name) => !servedSet.has(name));
+  const all = [...new Set([...used, ...served])];
+  const plans: ResourcePlan[] = [];
+  for (const className of classNames) {
+    let ctor: string | undefined;
+    const methods: { js: string; wit: string }[] = [];
+    const statics: { js: string; wit: string }[] = [];
+    for (const name of all) {
+      const parsed = parseResourceFunction(name);
+      if (!parsed || witClassName(parsed.resource) !== className) continue;
+      if (parsed.kind === 'constructor') ctor = name;
+      else
+        (parsed.kind === 'method' ? methods : statics).push({ js: witMemberName(parsed.member), wit: name });
+    }
+    plans.push({ className, ctor, methods, statics });
+  }
+  return { plans, missing };
+}

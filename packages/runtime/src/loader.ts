@@ -12,7 +12,7 @@ import { SPAWN_EXPORT, WEB_EXPORT } from './interfaces.js';
 import { capMemory, WASM_PAGE_BYTES } from './wasm-memory.js';
 
 /** Bumped whenever the transpile options or the cached layout change. */
-const CACHE_FORMAT = 'jco-1.35.0-sync-noshim-v2';
+const CACHE_FORMAT = 'jco-1.35.0-sync-noshim-v3';
 
 /** What the loader learned about a component. */
 export interface ComponentInfo {
@@ -24,6 +24,11 @@ export interface ComponentInfo {
   readonly exports: readonly string[];
   /** Imported function names per unversioned interface, as the jco glue destructures them. */
   readonly importedFunctions: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Resource functions the glue calls per unversioned interface, by WIT name
+   * (`[constructor]client`, `[method]cluster-client.command`, `[static]…`).
+   */
+  readonly importedResourceFunctions: Readonly<Record<string, readonly string[]>>;
   /** Absolute path of the transpiled glue module. */
   readonly gluePath: string;
   /** The core modules by the names the glue asks for. */
@@ -36,6 +41,7 @@ interface CachedMeta {
   imports: string[];
   exports: string[];
   importedFunctions: Record<string, string[]>;
+  importedResourceFunctions: Record<string, string[]>;
   coreModules: string[];
 }
 
@@ -76,6 +82,29 @@ function parseGlueImports(glue: string): Record<string, string[]> {
 }
 
 /**
+ * The resource functions an import trampoline of the glue serves, by unversioned interface: jco
+ * names each imported function by its WIT name in the trampoline's
+ * `[iface="<interface>", function="<name>"]` label (`[constructor]r`, `[method]r.m`, `[static]r.m`).
+ *
+ * @example
+ * parseGlueResourceFunctions(glue); // { 'momento:valkey/valkey': ['[method]cluster-client.command'] }
+ */
+export function parseGlueResourceFunctions(glue: string): Record<string, string[]> {
+  const out: Record<string, Set<string>> = {};
+  for (const match of glue.matchAll(
+    /\[iface="([^"]+)", function="(\[(?:constructor|method|static)\][^"]+)"\]/g,
+  )) {
+    const iface = match[1]!;
+    const at = iface.lastIndexOf('@');
+    const key = at > 0 ? iface.slice(0, at) : iface;
+    const names = out[key] ?? new Set<string>();
+    names.add(match[2]!);
+    out[key] = names;
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]]));
+}
+
+/**
  * Transpiles a component (or takes it from the cache) and describes it.
  *
  * @example
@@ -102,6 +131,7 @@ export async function inspectAndTranspile(component: Uint8Array, cacheDir: strin
     imports: meta.imports,
     exports: meta.exports,
     importedFunctions: meta.importedFunctions,
+    importedResourceFunctions: meta.importedResourceFunctions,
     gluePath: join(dir, 'component.js'),
     coreModules: meta.coreModules,
     kind,
@@ -142,6 +172,7 @@ async function transpileInto(component: Uint8Array, dir: string): Promise<Cached
     imports: world.imports,
     exports: world.exports,
     importedFunctions: parseGlueImports(glue),
+    importedResourceFunctions: parseGlueResourceFunctions(glue),
     coreModules,
   };
   // Write to a private directory, then rename into place, so concurrent loaders never see half a cache entry.

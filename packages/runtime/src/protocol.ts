@@ -12,6 +12,8 @@
  * `receiveMessageOnPort`.
  */
 
+import type { ResourcePlan } from './interfaces.js';
+
 /** Word 0 of the control block while a host call waits for its answer. */
 export const REPLY_PENDING = 0;
 /** The answer is on the reply port. */
@@ -53,7 +55,10 @@ export interface LoadMessage {
     unversioned: string;
     kind: 'core' | 'service' | 'wasi';
     served: string;
+    /** Plain functions, by the glue's (camelCase) name. */
     functions: string[];
+    /** The resource classes the glue takes from this import, and the service functions behind them. */
+    resources: ResourcePlan[];
   }[];
   /** Fresh instances to keep ready. */
   spares: number;
@@ -144,6 +149,15 @@ export interface DropMessage {
   streamId: number;
 }
 
+/** The guest dropped its handle to a host resource (`[Symbol.dispose]` of the resource instance). */
+export interface DropResourceMessage {
+  type: 'drop-resource';
+  /** The invocation (job) id. */
+  id: number;
+  /** The resource's id in the invocation's table. */
+  handle: number;
+}
+
 export interface LogMessage {
   type: 'log';
   level: 'info' | 'warn' | 'error';
@@ -160,6 +174,7 @@ export type FromWorker =
   | FailedMessage
   | LoadedMessage
   | DropMessage
+  | DropResourceMessage
   | LogMessage;
 
 /** Marker for a host stream inside a service result crossing to the worker. */
@@ -170,4 +185,13 @@ export interface StreamMarker {
 /** Marker for a guest-held buffer crossing to the main thread as a service argument. */
 export interface BufferMarker {
   $momentoBuffer: BodyRef;
+}
+
+/**
+ * A host resource crossing the bridge (a service result, or a resource argument going back):
+ * its id in the invocation's table, and its WIT name (results only) so the worker picks the class.
+ */
+export interface ResourceMarker {
+  $momentoResource: number;
+  resource?: string;
 }

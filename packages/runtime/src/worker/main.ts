@@ -4,6 +4,7 @@
  * Host calls block this thread with Atomics.wait while the main thread serves them.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { type ResourcePlan, witClassName } from '../interfaces.js';
 import {
   type BodyRef,
   type BufferMarker,
@@ -13,6 +14,7 @@ import {
   type LoadMessage,
   REPLY_PENDING,
   REPLY_VOID,
+  type ResourceMarker,
   type SpawnMessage,
   type StreamMarker,
   type ToWorker,
@@ -45,9 +47,9 @@ function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
  * One synchronous host call: post the request, block until the main thread answers. The answer
  * is word 0 of the control block: {@link REPLY_VOID} for a call that returned nothing (the common
  * case: log, set, publish...; nothing else to read), `REPLY_MESSAGE` when the reply waits on
- * the reply port.
+ * the reply port. Returns the reply as it crossed (host streams and resources still as markers).
  */
-function hostCall(iface: string, fn: string, args: unknown[]): unknown {
+function hostCallRaw(iface: string, fn: string, args: unknown[]): unknown {
   Atomics.store(ctl, 0, REPLY_PENDING);
   post({ type: 'call', id: current?.id ?? 0, iface, fn, args: toMainArgs(args) });
   Atomics.wait(ctl, 0, REPLY_PENDING);
@@ -56,7 +58,15 @@ function hostCall(iface: string, fn: string, args: unknown[]): unknown {
   if (!received) throw new Error(`host call ${iface}#${fn} lost its reply`);
   const reply = received.message as CallReply;
   if (!reply.ok) throw new Error(reply.message);
-  return fromMain(reply.value);
+  return reply.value;
+}
+
+/** A host call whose result is handed to the guest: markers become buffers and resource instances. */
+function hostCall(iface: string, fn: string, args: unknown[], classes?: ClassLookup): unknown {
+  const value = hostCallRaw(iface, fn, args);
+  return value === undefined || value === null || typeof value !== 'object'
+    ? value
+    : fromMain(value, classes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,6 +164,8 @@ function toMainArgs(args: unknown[]): unknown[] {
 /** Replaces guest-held buffers in service arguments with references the main thread resolves. */
 function toMain(value: unknown): unknown {
   if (value instanceof HostBuffer) return { $momentoBuffer: value.take() } satisfies BufferMarker;
+  if (value instanceof HostResourceHandle)
+    return { $momentoResource: value.handleId() } satisfies ResourceMarker;
   if (Array.isArray(value)) return value.map(toMain);
   if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     const out: Record<string, unknown> = {};
@@ -163,18 +175,109 @@ function toMain(value: unknown): unknown {
   return value;
 }
 
-/** Turns host-stream markers in service results into buffers the guest can read. */
-function fromMain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(fromMain);
+/**
+ * Turns host-stream markers in service results into buffers the guest can read, and resource
+ * markers into instances of the resource's class (looked up in `classes`).
+ */
+function fromMain(value: unknown, classes: ClassLookup | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => fromMain(v, classes));
   if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     if (typeof (value as StreamMarker).$momentoStream === 'number') {
       return HostBuffer.ofStream((value as StreamMarker).$momentoStream);
     }
+    const resource = value as ResourceMarker;
+    if (typeof resource.$momentoResource === 'number') {
+      const cls = classes?.(resource.resource ?? '');
+      if (!cls) {
+        throw new Error(
+          `the host returned a '${resource.resource}' resource, but this component imports no resource of that name; check the service's result types`,
+        );
+      }
+      return HostResourceHandle.wrap(cls, resource.$momentoResource);
+    }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = fromMain(v);
+    for (const [k, v] of Object.entries(value)) out[k] = fromMain(v, classes);
     return out;
   }
   return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources served by host services
+
+/** jco calls this on a resource instance when the guest drops its handle (toolchain: jco 1.35 glue). */
+const symbolDispose: symbol = (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
+
+const handleKey = Symbol('momento.resource');
+
+/** Finds the class of a resource (by WIT name) for a host call's result. */
+type ClassLookup = (resource: string) => typeof HostResourceHandle | undefined;
+
+/**
+ * The base of every class the sandbox gives the glue for a resource served on the main thread.
+ * An instance holds only the id of the main-side object in the invocation's table.
+ */
+class HostResourceHandle {
+  // A symbol-keyed field, not a #private one: instances for returned resources are made with
+  // Object.create (no constructor call), which cannot carry private fields.
+  [handleKey]: number | undefined;
+
+  /** An instance of `cls` for a resource the host returned (no constructor call). */
+  static wrap(cls: typeof HostResourceHandle, id: number): HostResourceHandle {
+    const instance = Object.create(cls.prototype) as HostResourceHandle;
+    instance[handleKey] = id;
+    return instance;
+  }
+
+  protected setHandle(id: number): void {
+    this[handleKey] = id;
+  }
+
+  handleId(): number {
+    const id = this[handleKey];
+    if (id === undefined)
+      throw new Error('a resource was used after it was dropped (its handle is no longer valid)');
+    return id;
+  }
+
+  [symbolDispose](): void {
+    const id = this[handleKey];
+    if (id === undefined) return;
+    this[handleKey] = undefined;
+    if (current) post({ type: 'drop-resource', id: current.id, handle: id });
+  }
+}
+
+/** Builds the class of one resource: constructor, methods and statics call the service functions. */
+function resourceClass(iface: string, plan: ResourcePlan, classes: ClassLookup): typeof HostResourceHandle {
+  const ctor = plan.ctor;
+  const cls = class extends HostResourceHandle {
+    constructor(...args: unknown[]) {
+      super();
+      if (!ctor) {
+        throw new TypeError(
+          `${plan.className} has no constructor here: the service for ${iface} has no [constructor] function`,
+        );
+      }
+      const marker = hostCallRaw(iface, ctor, args) as ResourceMarker | undefined;
+      if (typeof marker?.$momentoResource !== 'number') {
+        throw new Error(`host call ${iface}#${ctor} failed: the service must return a HostResource`);
+      }
+      this.setHandle(marker.$momentoResource);
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: plan.className });
+  const proto = cls.prototype as unknown as Record<string, unknown>;
+  for (const { js, wit } of plan.methods) {
+    proto[js] = function (this: HostResourceHandle, ...args: unknown[]) {
+      return hostCall(iface, wit, [this, ...args], classes);
+    };
+  }
+  const statics = cls as unknown as Record<string, unknown>;
+  for (const { js, wit } of plan.statics) {
+    statics[js] = (...args: unknown[]) => hostCall(iface, wit, args, classes);
+  }
+  return cls;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,6 +433,21 @@ function environment(): [string, string][] {
 function buildImports(load: LoadMessage): Record<string, unknown> {
   const imports: Record<string, unknown> = {};
   const wasi = wasiImports({ environment });
+  // Resource classes by interface, then by class name: a result's resource is looked up in the
+  // calling interface first, then in the others (a resource can be `use`d from another interface).
+  const classesByIface = new Map<string, Map<string, typeof HostResourceHandle>>();
+  const lookupFrom =
+    (iface: string): ClassLookup =>
+    (resource) => {
+      const name = witClassName(resource);
+      const own = classesByIface.get(iface)?.get(name);
+      if (own) return own;
+      for (const classes of classesByIface.values()) {
+        const found = classes.get(name);
+        if (found) return found;
+      }
+      return undefined;
+    };
   for (const imp of load.imports) {
     let value: unknown;
     if (imp.kind === 'wasi') {
@@ -341,8 +459,19 @@ function buildImports(load: LoadMessage): Record<string, unknown> {
     } else if (imp.served === 'momento:web-function/web-function-stream@1.0.0') {
       value = webStream;
     } else {
-      const fns: Record<string, (...args: unknown[]) => unknown> = {};
-      for (const fn of imp.functions) fns[fn] = (...args: unknown[]) => hostCall(imp.served, fn, args);
+      const fns: Record<string, unknown> = {};
+      const classes = lookupFrom(imp.served);
+      for (const fn of imp.functions)
+        fns[fn] = (...args: unknown[]) => hostCall(imp.served, fn, args, classes);
+      if (imp.resources.length > 0) {
+        const own = new Map<string, typeof HostResourceHandle>();
+        for (const plan of imp.resources) {
+          const cls = resourceClass(imp.served, plan, classes);
+          own.set(plan.className, cls);
+          fns[plan.className] = cls;
+        }
+        classesByIface.set(imp.served, own);
+      }
       value = fns;
     }
     // jco's instantiate() looks imports up by the unversioned name (toolchain-notes §3.1).

@@ -4,7 +4,7 @@
  * componentize-js (with the preopen workaround, toolchain-notes §1.2).
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,13 +24,24 @@ function findRepo(start: string): string {
 const repo = findRepo(here);
 const cacheDir = join(repo, 'node_modules', '.cache', 'momento-runtime-tests');
 
-/** Extra WIT packages the tests need (a WASI interface the platform refuses). */
+/**
+ * Extra WIT packages the tests need: a WASI interface the platform refuses, and the test-only
+ * `test:counters` interface with resources (test/wit/counters.wit).
+ */
 const EXTRA_DEPS: Record<string, string> = {
   'wasi-sockets/sockets.wit': 'package wasi:sockets@0.2.0;\ninterface tcp { connect: func(port: u16); }\n',
+  'test-counters/counters.wit': readFileSync(
+    join(repo, 'packages', 'runtime', 'test', 'wit', 'counters.wit'),
+    'utf8',
+  ),
 };
 
 async function witDir(world: string): Promise<string> {
-  const hash = createHash('sha256').update(world).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(world)
+    .update(JSON.stringify(EXTRA_DEPS))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `momento-runtime-wit-${hash}`);
   if (!existsSync(join(dir, 'world.wit'))) {
     await cp(join(repo, 'wit', 'deps'), join(dir, 'deps'), { recursive: true });
