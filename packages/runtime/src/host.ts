@@ -144,6 +144,10 @@ function invocationPath(path: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+function errorResponse(error: InvocationError): InvokeResponse {
+  return textResponse(error.status, error.message);
+}
+
 function textResponse(status: number, message: string): InvokeResponse {
   return makeResponse(status, [['content-type', 'text/plain; charset=utf-8']], encoder.encode(message));
 }
@@ -258,6 +262,12 @@ interface LoadedFunction {
   kind: 'web' | 'spawn';
   env: [string, string][];
   load: LoadMessage;
+  /** Invocations accepted (queued or running) and not finished yet. */
+  pending: number;
+  /** Unloaded or replaced: takes no new invocations; unloaded in the workers once `pending` is 0. */
+  retired: boolean;
+  /** The version that replaced it (a later `host.load` of the same cache/name). */
+  replacedBy: LoadedFunction | undefined;
 }
 
 /** What one running job reports to. */
@@ -497,6 +507,9 @@ class HostImpl implements Host {
       env: [...userEnv, ['__CACHE_NAME', cache], ['__FUNCTION_NAME', options.name]],
       load,
       handle: undefined as unknown as FunctionHandle,
+      pending: 0,
+      retired: false,
+      replacedBy: undefined,
     };
     fn.handle = this.#makeHandle(fn, info.imports);
     const results = await Promise.all(this.#sandboxes.map((s) => this.#loadInto(s, load)));
@@ -506,10 +519,40 @@ class HostImpl implements Host {
       throw new LoadError(`Function '${options.name}' failed to instantiate: ${failed}`);
     }
     const previous = this.#byName.get(`${cache}/${options.name}`);
-    if (previous) previous.handle.unload();
     this.#functions.set(id, fn);
     this.#byName.set(`${cache}/${options.name}`, fn);
+    // The old version drains: what was already accepted for it (queued or running) finishes on it,
+    // then it is unloaded from the workers; its handle now reaches this version (docs/runtime.md).
+    if (previous) this.#retire(previous, fn);
     return fn.handle;
+  }
+
+  #retire(fn: LoadedFunction, replacement?: LoadedFunction): void {
+    if (fn.retired) return;
+    fn.retired = true;
+    fn.replacedBy = replacement;
+    const key = `${fn.cache}/${fn.name}`;
+    if (this.#byName.get(key) === fn) this.#byName.delete(key);
+    this.#unloadIfDrained(fn);
+  }
+
+  #unloadIfDrained(fn: LoadedFunction): void {
+    if (!fn.retired || fn.pending > 0 || !this.#functions.delete(fn.id)) return;
+    for (const s of this.#sandboxes) s.post({ type: 'unload', fnId: fn.id });
+  }
+
+  /** The version a handle reaches now: itself, or what replaced it; `undefined` once unloaded. */
+  #current(fn: LoadedFunction): LoadedFunction | undefined {
+    let at: LoadedFunction | undefined = fn;
+    while (at?.retired) at = at.replacedBy;
+    return at;
+  }
+
+  #unloadedError(fn: LoadedFunction): InvocationError {
+    return new InvocationError(
+      404,
+      `the function '${fn.name}' (cache '${fn.cache}') was unloaded from this host; load it again with host.load()`,
+    );
   }
 
   #loadInto(sandbox: Sandbox, load: LoadMessage): Promise<string | undefined> {
@@ -525,14 +568,25 @@ class HostImpl implements Host {
       cache: fn.cache,
       kind: fn.kind,
       imports,
-      invoke: (request) => this.invoke(fn, request ?? {}),
-      invokeStreaming: (request) => this.invokeStreaming(fn, request ?? {}),
-      spawn: (payload) => this.spawn(fn, toBytes(payload)),
-      unload: () => {
-        if (!this.#functions.delete(fn.id)) return;
-        if (this.#byName.get(`${fn.cache}/${fn.name}`) === fn) this.#byName.delete(`${fn.cache}/${fn.name}`);
-        for (const s of this.#sandboxes) s.post({ type: 'unload', fnId: fn.id });
+      invoke: (request) => {
+        const current = this.#current(fn);
+        if (!current) return Promise.resolve(errorResponse(this.#unloadedError(fn)));
+        return this.invoke(current, request ?? {});
       },
+      invokeStreaming: (request) => {
+        const current = this.#current(fn);
+        if (!current) return Promise.reject(this.#unloadedError(fn));
+        return this.invokeStreaming(current, request ?? {});
+      },
+      spawn: (payload) => {
+        const current = this.#current(fn);
+        if (!current) {
+          const error = this.#unloadedError(fn);
+          return Promise.resolve({ tag: 'trap', val: `${error.status}: ${error.message}` });
+        }
+        return this.spawn(current, toBytes(payload));
+      },
+      unload: () => this.#retire(fn),
     };
   }
 
@@ -602,7 +656,15 @@ class HostImpl implements Host {
       const head = (status: number, headers: [string, string][], m: StreamingResponse['mode']) => {
         headSent = true;
         mode = m;
-        resolve({ status, headers, mode: m, body: queue });
+        // `mode` is read live: a raw stream becomes `sse` at its first send-sse (decisions §8.2).
+        resolve({
+          status,
+          headers,
+          get mode() {
+            return mode;
+          },
+          body: queue,
+        });
       };
       const push = (bytes: Uint8Array): boolean => {
         sent += bytes.length;
@@ -777,6 +839,10 @@ class HostImpl implements Host {
       return;
     }
     const idle = this.#sandboxes.find((s) => !s.job && !s.dead);
+    if (idle || this.#queue.length < this.limits.maxQueued) {
+      job.counted = true;
+      job.fn.pending++;
+    }
     if (idle) {
       this.#start(idle, job);
     } else if (this.#queue.length < this.limits.maxQueued) {
@@ -835,6 +901,11 @@ class HostImpl implements Host {
     if (job.timer) clearTimeout(job.timer);
     const sandbox = job.worker;
     if (sandbox && sandbox.job === job) sandbox.job = undefined;
+    if (job.counted) {
+      job.counted = false;
+      job.fn.pending--;
+      this.#unloadIfDrained(job.fn);
+    }
   }
 
   #next(sandbox: Sandbox): void {

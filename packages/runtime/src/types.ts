@@ -142,7 +142,11 @@ export interface StreamingResponse {
   readonly status: number;
   /** Headers as committed. */
   readonly headers: readonly (readonly [string, string])[];
-  /** How the guest answered: `sse` (send-sse), `raw` (send-response-start) or `complete` (a return value). */
+  /**
+   * How the guest answers: `sse` (send-sse), `raw` (send-response-start) or `complete` (a return
+   * value). Read live: a stream started with send-response-start reports `raw`, then `sse` from
+   * its first send-sse on.
+   */
   readonly mode: 'sse' | 'raw' | 'complete';
   /** The body, chunk by chunk as it is produced. */
   readonly body: AsyncIterable<Uint8Array>;

@@ -188,6 +188,33 @@ describe('a componentize-js guest', () => {
     expect(res.text()).toBe('event: one\ndata: 1\n\nevent: http-error\ndata: HTTP 500: late failure\n\n');
   });
 
+  it('the mode of a stream started with send-response-start turns from raw to sse at its first send-sse', async () => {
+    const res = await fn.invokeStreaming({ path: 'sse-after-start' });
+    let text = '';
+    for await (const chunk of res.body) text += dec.decode(chunk);
+    expect(text).toContain('event: one');
+    expect(res.mode).toBe('sse');
+    const raw = await fn.invokeStreaming({ path: 'raw', body: 'REQ' });
+    for await (const _ of raw.body) {
+      // drain
+    }
+    expect(raw.mode).toBe('raw');
+  });
+
+  it('a refused first send-sse after send-response-start still makes it an SSE stream: a non-2xx return ends with http-error', async () => {
+    // The sse-proxy's relay error (reference §4 F): upstream headers forwarded, first event refused
+    // (bad data), the guest returns 500 "failed to relay SSE event: …".
+    const res = await fn.invokeStreaming({ path: 'sse-after-start-bad' });
+    expect(res.status).toBe(200);
+    expect(res.headers).toEqual([['content-type', 'text/event-stream']]);
+    let text = '';
+    for await (const chunk of res.body) text += dec.decode(chunk);
+    expect(res.mode).toBe('sse');
+    expect(text).toBe(
+      'event: http-error\ndata: HTTP 500: failed to relay SSE event: bad data: not valid UTF-8\n\n',
+    );
+  });
+
   it('an exception escaping the handler is a trap: 500 with a clear body and a log line', async () => {
     const before = logs.length;
     const res = await fn.invoke({ path: 'throw', invocationId: 'throw-1' });

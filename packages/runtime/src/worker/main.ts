@@ -348,6 +348,13 @@ function sendChunk(inv: Invocation, bytes: Uint8Array): void {
 const webStream = {
   sendSse(event: string | undefined, eventId: string | undefined, data: WitData | undefined): Result {
     const inv = requireInvocation('web-function-stream#send-sse');
+    if (inv.streaming === 'raw') {
+      // Started with send-response-start (the guest chose its own headers): from the first send-sse
+      // on — even one refused below — it is an SSE stream, so a non-2xx return still ends with the
+      // http-error event (docs/runtime.md, decisions §8.2; the sse-proxy's relay error, reference §4 F).
+      post({ type: 'head', id: inv.id, status: -1, headers: [], sse: true });
+      inv.streaming = 'sse';
+    }
     const formatted = formatSseEvent(event, eventId, data ? dataBytes(data) : undefined);
     if (!formatted.ok) return { tag: 'err', val: formatted.error };
     if (inv.streaming === 'no') {
@@ -357,10 +364,6 @@ const webStream = {
         SSE_HEADERS.map(([n, v]) => [n, v]),
         true,
       );
-      inv.streaming = 'sse';
-    } else if (inv.streaming === 'raw') {
-      // Started with send-response-start (the guest chose its own headers): still an SSE stream.
-      post({ type: 'head', id: inv.id, status: -1, headers: [], sse: true });
       inv.streaming = 'sse';
     }
     sendChunk(inv, formatted.bytes);

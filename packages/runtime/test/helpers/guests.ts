@@ -261,6 +261,19 @@ export const guestFunctionWeb = {
         stream.sendSse('one', undefined, bytes('1'));
         return { status: 500, headers: [], body: bytes('late failure') };
       }
+      case 'sse-after-start-bad': {
+        // The sse-proxy's relay failure (reference §4 F): the first send-sse after send-response-start is refused.
+        stream.sendResponseStart(200, [{ name: 'content-type', value: 'text/event-stream' }]);
+        const r = attempt(() => stream.sendSse(undefined, undefined, { tag: 'value', val: new Uint8Array([0xff]) }));
+        return { status: 500, headers: [], body: bytes('failed to relay SSE event: ' + r.err) };
+      }
+      case 'slow': {
+        // Busy for query.ms, then answers with the VERSION it was loaded with.
+        const until = Date.now() + Number(query.ms ?? 0);
+        while (Date.now() < until) {}
+        const env = Object.fromEntries(getEnvironment());
+        return json(200, { version: env.VERSION ?? null });
+      }
       case 'throw':
         throw new Error('boom');
       case 'loop':
