@@ -262,18 +262,50 @@ for (const [label, bytes, n] of cases) {
 const calls = 100;
 const l0 = await host.load(await watLogger(0), { name: 'log0' });
 const l100 = await host.load(await watLogger(calls), { name: 'log100' });
-const a = await latency(l0, quick ? 200 : 600, 2);
-const b = await latency(l100, quick ? 200 : 600, 2);
-const perCall = (b.p50 - a.p50) / calls;
-const bridge = await bareBridge(quick ? 2000 : 10000);
+
+/**
+ * Host call vs bare bridge, measured in alternating slices (so both see the same machine), and in
+ * two conditions: as the machine is, and with one extra thread spinning. The bridge's futex
+ * round trip depends a lot on whether the other core is asleep (measured: ~0.05 ms on an idle
+ * 2-core VM, ~0.013 ms with one core kept busy), so a ratio is only meaningful within a condition.
+ */
+async function hostCallVsBridge(
+  rounds: number,
+): Promise<{ perCall: number; bridge: number; bridgeP99: number }> {
+  const perCalls: number[] = [];
+  const bridges: number[] = [];
+  const bridgeP99s: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = await latency(l0, quick ? 100 : 200, 2);
+    const b = await latency(l100, quick ? 100 : 200, 2);
+    perCalls.push((b.p50 - a.p50) / calls);
+    const bridge = await bareBridge(quick ? 1000 : 3000);
+    bridges.push(bridge.p50);
+    bridgeP99s.push(bridge.p99);
+  }
+  return { perCall: pct(perCalls, 50), bridge: pct(bridges, 50), bridgeP99: pct(bridgeP99s, 50) };
+}
+
+const asIs = await hostCallVsBridge(quick ? 2 : 4);
+const spinner = new Worker('for (;;) {}', { eval: true });
+await sleep(100);
+const busy = await hostCallVsBridge(quick ? 2 : 4);
+await spinner.terminate();
 say('');
 say(
-  `Host call (momento:log/logging#log to an async no-op service): (p50 with ${calls} calls ${ms(b.p50)} − p50 with 0 calls ${ms(a.p50)}) / ${calls} = **${ms(perCall)} per call**`,
+  'Host call (momento:log/logging#log to a synchronous no-op service): (p50 of an invocation making 100 calls − p50 of one making 0) / 100, vs the bare bridge round trip (worker postMessage + Atomics.wait, main stores the answer + notify) p50; median of alternating slices:',
 );
-say(
-  `Bare bridge round trip (worker postMessage + Atomics.wait, main stores the answer + notify): p50 **${ms(bridge.p50)}**, p99 ${ms(bridge.p99)}`,
-);
-say(`Ratio host call / bare bridge: **${(perCall / bridge.p50).toFixed(2)}** (target ≤ 2)`);
+say('');
+say('| condition | host call | bare bridge p50 / p99 | ratio (target ≤ 2) |');
+say('|---|---|---|---|');
+for (const [label, m] of [
+  ['machine as is', asIs],
+  ['one extra thread spinning (other cores never idle)', busy],
+] as const) {
+  say(
+    `| ${label} | ${ms(m.perCall)} | ${ms(m.bridge)} / ${ms(m.bridgeP99)} | **${(m.perCall / m.bridge).toFixed(2)}** ${m.perCall / m.bridge <= 2 ? 'met' : 'NOT met'} |`,
+  );
+}
 say('');
 for (const [label, r] of Object.entries(results)) {
   const target = label.startsWith('TS') ? 2 : 0.3;

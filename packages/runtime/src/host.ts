@@ -18,6 +18,7 @@ import {
 import { compileModules, defaultCacheDir, glueUrl, inspectAndTranspile } from './loader.js';
 import {
   type BodyRef,
+  BUFFER_OPS,
   type BufferMarker,
   type CallMessage,
   type CallReply,
@@ -170,8 +171,21 @@ function makeResponse(status: number, headers: [string, string][], body: Uint8Ar
   };
 }
 
-function callFailure(msg: CallMessage, error: unknown): string {
-  return `host call ${msg.iface}#${msg.fn} failed: ${error instanceof Error ? error.message : String(error)}`;
+function callFailure(target: CallTarget | undefined, error: unknown): string {
+  return `host call ${target?.label ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * One entry of the host's call table: what a worker's call id stands for. Ids are given at load
+ * (one per interface and function, shared by every load), so a call crosses as a number.
+ */
+interface CallTarget {
+  /** `<interface>#<function>`, for error messages. */
+  readonly label: string;
+  /** The service, or `undefined` for the buffer operations (ids 0–3). */
+  readonly service: HostService | undefined;
+  /** The function's key in `service.functions`, or the buffer operation. */
+  readonly name: string;
 }
 
 /** Argument markers found by {@link scanMarkers}. */
@@ -337,6 +351,12 @@ class Sandbox {
     Atomics.notify(this.ctl, 1);
   }
 
+  /** The call returned nothing: only the control word changes (no reply message). */
+  replyVoid(): void {
+    Atomics.store(this.ctl, 0, REPLY_VOID);
+    Atomics.notify(this.ctl, 0);
+  }
+
   reply(reply: CallReply): void {
     if (reply.ok && reply.value === undefined) {
       Atomics.store(this.ctl, 0, REPLY_VOID);
@@ -371,6 +391,13 @@ class HostImpl implements Host {
   #nextId = 1;
   #nextStream = 1;
   #nextResource = 1;
+  /** The call table (see {@link CallTarget}): buffer operations first. */
+  readonly #calls: CallTarget[] = BUFFER_OPS.map((op) => ({
+    label: `momento:bytes/bytes#buffer.${op}`,
+    service: undefined,
+    name: op,
+  }));
+  readonly #callIds = new Map<string, number>();
   #closed = false;
 
   constructor(options: HostOptions, url: URL, cacheDir: string) {
@@ -468,12 +495,26 @@ class HostImpl implements Host {
           }
         }
       }
+      const callIds: Record<string, number> = {};
+      if (r.kind === 'service') {
+        const service = this.#services.get(r.served)!;
+        const names = [
+          ...functions,
+          ...resources.flatMap((p) => [
+            ...(p.ctor ? [p.ctor] : []),
+            ...p.methods.map((m) => m.wit),
+            ...p.statics.map((m) => m.wit),
+          ]),
+        ];
+        for (const fnName of names) callIds[fnName] = this.#callId(r.served, service, fnName);
+      }
       imports.push({
         name: r.name,
         unversioned,
         kind: r.kind,
         served: r.kind === 'wasi' ? r.base : r.served,
         functions,
+        callIds,
         resources,
       });
     }
@@ -525,6 +566,16 @@ class HostImpl implements Host {
     // then it is unloaded from the workers; its handle now reaches this version (docs/runtime.md).
     if (previous) this.#retire(previous, fn);
     return fn.handle;
+  }
+
+  #callId(iface: string, service: HostService, name: string): number {
+    const label = `${iface}#${name}`;
+    let id = this.#callIds.get(label);
+    if (id === undefined) {
+      id = this.#calls.push({ label, service, name }) - 1;
+      this.#callIds.set(label, id);
+    }
+    return id;
   }
 
   #retire(fn: LoadedFunction, replacement?: LoadedFunction): void {
@@ -1002,31 +1053,34 @@ class HostImpl implements Host {
    */
   #serveCallNow(sandbox: Sandbox, msg: CallMessage): boolean {
     const job = sandbox.job;
-    if (!job || msg.iface === '$buffer') return false;
+    const target = this.#calls[msg.fn];
+    if (!job || !target?.service) return false;
     let markers = 0;
     for (const arg of msg.args) if (arg !== null && typeof arg === 'object') markers |= scanMarkers(arg);
     if (markers & HAS_BUFFER) return false;
-    const fn = this.#services.get(msg.iface)?.functions[msg.fn] as
-      | ((...args: unknown[]) => unknown)
-      | undefined;
+    const fn = target.service.functions[target.name] as ((...args: unknown[]) => unknown) | undefined;
     if (!fn) return false;
     let value: unknown;
     try {
       const args = markers & HAS_RESOURCE ? (this.#resolveResources(job, msg.args) as unknown[]) : msg.args;
       value = fn(job.ctx, ...args);
     } catch (error) {
-      sandbox.reply({ ok: false, message: callFailure(msg, error) });
+      sandbox.reply({ ok: false, message: callFailure(target, error) });
       return true;
     }
-    if (value !== null && typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') {
+    if (value === undefined) {
+      sandbox.replyVoid();
+      return true;
+    }
+    if (value !== null && typeof (value as PromiseLike<unknown>).then === 'function') {
       void this.#serveCall(sandbox, msg, value as PromiseLike<unknown>);
       return true;
     }
     let reply: CallReply;
     try {
-      reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
+      reply = { ok: true, value: this.#registerStreams(job, value) };
     } catch (error) {
-      reply = { ok: false, message: callFailure(msg, error) };
+      reply = { ok: false, message: callFailure(target, error) };
     }
     sandbox.reply(reply);
     return true;
@@ -1034,15 +1088,16 @@ class HostImpl implements Host {
 
   async #serveCall(sandbox: Sandbox, msg: CallMessage, pending?: PromiseLike<unknown>): Promise<void> {
     const job = sandbox.job;
+    const target = this.#calls[msg.fn];
     let reply: CallReply;
     try {
       if (!job) throw new Error('host call outside an invocation');
-      if (msg.iface === '$buffer') {
-        reply = { ok: true, value: await this.#bufferOp(job, msg.fn, msg.args) };
+      if (!target) throw new Error(`unknown host call id ${msg.fn}`);
+      if (!target.service) {
+        reply = { ok: true, value: await this.#bufferOp(job, target.name, msg.args) };
       } else {
-        const service = this.#services.get(msg.iface);
-        const fn = service?.functions[msg.fn] as ((...args: unknown[]) => unknown) | undefined;
-        if (!fn) throw new Error(`no host function ${msg.iface}#${msg.fn}`);
+        const fn = target.service.functions[target.name] as ((...args: unknown[]) => unknown) | undefined;
+        if (!fn) throw new Error(`no host function ${target.label}`);
         let value: unknown;
         if (pending) {
           value = await pending;
@@ -1059,7 +1114,7 @@ class HostImpl implements Host {
         reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
       }
     } catch (error) {
-      reply = { ok: false, message: callFailure(msg, error) };
+      reply = { ok: false, message: callFailure(target, error) };
     }
     if (sandbox.dead || sandbox.job !== job) return;
     sandbox.reply(reply);

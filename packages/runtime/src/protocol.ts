@@ -57,6 +57,8 @@ export interface LoadMessage {
     served: string;
     /** Plain functions, by the glue's (camelCase) name. */
     functions: string[];
+    /** The host's call id of each function (plain name or resource function's WIT name). */
+    callIds: Record<string, number>;
     /** The resource classes the glue takes from this import, and the service functions behind them. */
     resources: ResourcePlan[];
   }[];
@@ -94,10 +96,13 @@ export type ToWorker = LoadMessage | InvokeMessage | SpawnMessage | UnloadMessag
 export interface CallMessage {
   type: 'call';
   id: number;
-  iface: string;
-  fn: string;
+  /** Index in the host's call table: {@link BUFFER_OPS} first, then service functions as loads register them. */
+  fn: number;
   args: unknown[];
 }
+
+/** Call ids 0–3: reads of a host stream behind a guest buffer (argument 0 is the stream id). */
+export const BUFFER_OPS = ['remaining', 'read', 'advance', 'readAll'] as const;
 
 export type CallReply = { ok: true; value: unknown } | { ok: false; message: string };
 

@@ -7,6 +7,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { type ResourcePlan, witClassName } from '../interfaces.js';
 import {
   type BodyRef,
+  BUFFER_OPS,
   type BufferMarker,
   type CallReply,
   type FromWorker,
@@ -49,21 +50,21 @@ function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
  * case: log, set, publish...; nothing else to read), `REPLY_MESSAGE` when the reply waits on
  * the reply port. Returns the reply as it crossed (host streams and resources still as markers).
  */
-function hostCallRaw(iface: string, fn: string, args: unknown[]): unknown {
+function hostCallRaw(callId: number, label: string, args: unknown[]): unknown {
   Atomics.store(ctl, 0, REPLY_PENDING);
-  post({ type: 'call', id: current?.id ?? 0, iface, fn, args: toMainArgs(args) });
+  post({ type: 'call', id: current?.id ?? 0, fn: callId, args: toMainArgs(args) });
   Atomics.wait(ctl, 0, REPLY_PENDING);
   if (Atomics.load(ctl, 0) === REPLY_VOID) return undefined;
   const received = receiveMessageOnPort(replyPort);
-  if (!received) throw new Error(`host call ${iface}#${fn} lost its reply`);
+  if (!received) throw new Error(`host call ${label} lost its reply`);
   const reply = received.message as CallReply;
   if (!reply.ok) throw new Error(reply.message);
   return reply.value;
 }
 
 /** A host call whose result is handed to the guest: markers become buffers and resource instances. */
-function hostCall(iface: string, fn: string, args: unknown[], classes?: ClassLookup): unknown {
-  const value = hostCallRaw(iface, fn, args);
+function hostCall(callId: number, label: string, args: unknown[], classes?: ClassLookup): unknown {
+  const value = hostCallRaw(callId, label, args);
   return value === undefined || value === null || typeof value !== 'object'
     ? value
     : fromMain(value, classes);
@@ -71,6 +72,11 @@ function hostCall(iface: string, fn: string, args: unknown[], classes?: ClassLoo
 
 // ---------------------------------------------------------------------------------------------
 // The momento:bytes/bytes buffer resource
+
+const BUFFER_REMAINING = BUFFER_OPS.indexOf('remaining');
+const BUFFER_READ = BUFFER_OPS.indexOf('read');
+const BUFFER_ADVANCE = BUFFER_OPS.indexOf('advance');
+const BUFFER_READ_ALL = BUFFER_OPS.indexOf('readAll');
 
 const empty = new Uint8Array(0);
 
@@ -100,13 +106,14 @@ class HostBuffer {
   }
 
   remaining(): number {
-    if (this.#stream !== undefined) return hostCall('$buffer', 'remaining', [this.#stream]) as number;
+    if (this.#stream !== undefined)
+      return hostCall(BUFFER_REMAINING, 'buffer.remaining', [this.#stream]) as number;
     return this.#bytes ? this.#bytes.length - this.#offset : 0;
   }
 
   read(maxSize: number): Uint8Array | undefined {
     if (this.#stream !== undefined)
-      return hostCall('$buffer', 'read', [this.#stream, maxSize]) as Uint8Array | undefined;
+      return hostCall(BUFFER_READ, 'buffer.read', [this.#stream, maxSize]) as Uint8Array | undefined;
     const bytes = this.#bytes;
     if (!bytes || this.#offset >= bytes.length) return undefined;
     if (maxSize === 0) return empty;
@@ -117,7 +124,7 @@ class HostBuffer {
 
   advance(size: number): void {
     if (this.#stream !== undefined) {
-      hostCall('$buffer', 'advance', [this.#stream, size]);
+      hostCall(BUFFER_ADVANCE, 'buffer.advance', [this.#stream, size]);
       return;
     }
     const length = this.#bytes ? this.#bytes.length : 0;
@@ -136,7 +143,8 @@ class HostBuffer {
 
   /** The unread rest as bytes, reading a host stream to its end. */
   takeBytes(): Uint8Array {
-    if (this.#stream !== undefined) return hostCall('$buffer', 'readAll', [this.#stream]) as Uint8Array;
+    if (this.#stream !== undefined)
+      return hostCall(BUFFER_READ_ALL, 'buffer.read-all', [this.#stream]) as Uint8Array;
     const bytes = this.#bytes ?? empty;
     const rest = bytes.subarray(this.#offset);
     this.#offset = bytes.length;
@@ -249,8 +257,14 @@ class HostResourceHandle {
 }
 
 /** Builds the class of one resource: constructor, methods and statics call the service functions. */
-function resourceClass(iface: string, plan: ResourcePlan, classes: ClassLookup): typeof HostResourceHandle {
+function resourceClass(
+  iface: string,
+  plan: ResourcePlan,
+  callIds: Record<string, number>,
+  classes: ClassLookup,
+): typeof HostResourceHandle {
   const ctor = plan.ctor;
+  const ctorId = ctor === undefined ? -1 : callIds[ctor]!;
   const cls = class extends HostResourceHandle {
     constructor(...args: unknown[]) {
       super();
@@ -259,7 +273,7 @@ function resourceClass(iface: string, plan: ResourcePlan, classes: ClassLookup):
           `${plan.className} has no constructor here: the service for ${iface} has no [constructor] function`,
         );
       }
-      const marker = hostCallRaw(iface, ctor, args) as ResourceMarker | undefined;
+      const marker = hostCallRaw(ctorId, `${iface}#${ctor}`, args) as ResourceMarker | undefined;
       if (typeof marker?.$momentoResource !== 'number') {
         throw new Error(`host call ${iface}#${ctor} failed: the service must return a HostResource`);
       }
@@ -269,13 +283,17 @@ function resourceClass(iface: string, plan: ResourcePlan, classes: ClassLookup):
   Object.defineProperty(cls, 'name', { value: plan.className });
   const proto = cls.prototype as unknown as Record<string, unknown>;
   for (const { js, wit } of plan.methods) {
+    const id = callIds[wit]!;
+    const label = `${iface}#${wit}`;
     proto[js] = function (this: HostResourceHandle, ...args: unknown[]) {
-      return hostCall(iface, wit, [this, ...args], classes);
+      return hostCall(id, label, [this, ...args], classes);
     };
   }
   const statics = cls as unknown as Record<string, unknown>;
   for (const { js, wit } of plan.statics) {
-    statics[js] = (...args: unknown[]) => hostCall(iface, wit, args, classes);
+    const id = callIds[wit]!;
+    const label = `${iface}#${wit}`;
+    statics[js] = (...args: unknown[]) => hostCall(id, label, args, classes);
   }
   return cls;
 }
@@ -464,12 +482,15 @@ function buildImports(load: LoadMessage): Record<string, unknown> {
     } else {
       const fns: Record<string, unknown> = {};
       const classes = lookupFrom(imp.served);
-      for (const fn of imp.functions)
-        fns[fn] = (...args: unknown[]) => hostCall(imp.served, fn, args, classes);
+      for (const fn of imp.functions) {
+        const id = imp.callIds[fn]!;
+        const label = `${imp.served}#${fn}`;
+        fns[fn] = (...args: unknown[]) => hostCall(id, label, args, classes);
+      }
       if (imp.resources.length > 0) {
         const own = new Map<string, typeof HostResourceHandle>();
         for (const plan of imp.resources) {
-          const cls = resourceClass(imp.served, plan, classes);
+          const cls = resourceClass(imp.served, plan, imp.callIds, classes);
           own.set(plan.className, cls);
           fns[plan.className] = cls;
         }
