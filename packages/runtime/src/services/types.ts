@@ -52,8 +52,12 @@ export interface HostService {
  * keeps it on the main thread for the life of the invocation: the guest only ever holds a
  * handle. Methods reach the service as functions named `[method]<resource>.<method>` (WIT
  * names, e.g. `[method]cluster-client.command`) whose first argument after the context is this
- * object; a `borrow<…>`/`own<…>` argument arrives as the object too. When the guest drops the
- * handle, or the invocation ends, the bridge calls {@link HostResource.drop}.
+ * object; a `borrow<…>`/`own<…>` argument arrives as the object too. `[constructor]<resource>`
+ * gets `(ctx, ...args)` and must return the new object; `[static]<resource>.<f>` gets
+ * `(ctx, ...args)`. When the guest drops its last handle to the object, or the invocation ends
+ * (answer, trap, timeout, cancel), the bridge calls {@link HostResource.drop} — once. Return a new
+ * object per invocation (wrap pooled connections): objects never outlive their invocation.
+ * Details: docs/runtime.md, "Writing a host service".
  *
  * @example
  * class ClusterClient extends HostResource {
