@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createHost,
   type Host,
+  type HostLogEntry,
   HostResource,
   type HostService,
   type InvocationContext,
@@ -15,9 +16,17 @@ import {
 } from '../src/index.js';
 import { parseResourceFunction, planResources, witClassName, witMemberName } from '../src/interfaces.js';
 import { parseGlueResourceFunctions } from '../src/loader.js';
-import { COUNTERS, watCounterNew, watCounters, watCountersThenFail } from './helpers/resource-guests.js';
+import {
+  COUNTERS,
+  watCounterNew,
+  watCounters,
+  watCountersShared,
+  watCountersThenFail,
+} from './helpers/resource-guests.js';
 
 const events: string[] = [];
+const shared = new Map<string, Counter>();
+const logs: HostLogEntry[] = [];
 const made: HostResource[] = [];
 let nextId = 1;
 
@@ -32,9 +41,11 @@ class Counter extends HostResource {
     super();
     made.push(this);
   }
+  failDrop = false;
   override drop(): void {
     this.drops++;
     events.push(`drop counter#${this.id}`);
+    if (this.failDrop) throw new Error('the connection was already gone');
   }
 }
 
@@ -97,7 +108,17 @@ const fns = {
     return self.value;
   },
   openCounter: (ctx: InvocationContext, name: string) => {
+    // "same": one object per invocation, however often it is opened (and its drop fails).
+    const same = name === 'same' ? shared.get(ctx.invocationId) : undefined;
+    if (same) {
+      events.push(`open counter#${same.id} ${name}`);
+      return same;
+    }
     const c = new Counter(nextId++, 100, ctx.invocationId);
+    if (name === 'same') {
+      c.failDrop = true;
+      shared.set(ctx.invocationId, c);
+    }
     events.push(`open counter#${c.id} ${name}`);
     return c;
   },
@@ -113,7 +134,7 @@ beforeAll(async () => {
   host = await createHost({
     services: [service],
     limits: { concurrency: 1, timeoutMs: 1500 },
-    logger: () => undefined,
+    logger: (e) => logs.push(e),
   });
 }, 120_000);
 afterAll(() => host.close());
@@ -208,6 +229,30 @@ describe('host resources through a real component', () => {
     await sleep(10);
     expect(events).toEqual(['new counter#1(3)', 'drop counter#1']);
     ok.unload();
+  });
+
+  it('one object behind two handles is dropped when the last goes; a failing drop is logged', async () => {
+    const fn = await host.load(await watCountersShared(), { name: 'counters-shared' });
+    reset();
+    logs.length = 0;
+    expect((await fn.invoke({ invocationId: 'inv-shared' })).text()).toBe('ok');
+    await sleep(10);
+    expect(events).toEqual([
+      'open counter#1 same',
+      'open counter#1 same',
+      // the first handle's drop leaves the object alive for the second
+      'add counter#1 1',
+      'drop counter#1',
+      'open counter#2 mark',
+      'drop counter#2',
+    ]);
+    expect(logs).toContainEqual({
+      level: 'warn',
+      message: "dropping a 'counter' resource failed: the connection was already gone",
+      functionName: 'counters-shared',
+      invocationId: 'inv-shared',
+    });
+    fn.unload();
   });
 
   it('refuses at load a component calling a resource function the service lacks', async () => {

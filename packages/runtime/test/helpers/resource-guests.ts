@@ -113,3 +113,30 @@ export const watCounterNew = (start: number) =>
     (call $drop_counter (call $new (i32.const ${start})))
     ${RESPOND(16, 2)}))`,
   );
+
+/**
+ * Gets two handles to what the service returns for `open-counter("same")` (one object), drops
+ * the first, uses and drops the second, then opens `mark` (left for the end of the invocation).
+ */
+export const watCountersShared = () =>
+  watComponent(
+    WORLD('counters-shared'),
+    `(module ${IMPORTS.add}
+  ${IMPORTS.open}
+  ${IMPORTS.dropCounter}
+  ${IMPORTS.dropBuffer}
+  ${PRELUDE}
+  (data (i32.const 16) "same")
+  (data (i32.const 24) "mark")
+  (data (i32.const 32) "ok")
+  (func (export "momento:web-function/guest-function-web@1.0.0#invoke") (param i32 i32 i32) (result i32)
+    (local $a i32) (local $b i32)
+    ${DROP_REQUEST}
+    (local.set $a (call $open (i32.const 16) (i32.const 4)))
+    (local.set $b (call $open (i32.const 16) (i32.const 4)))
+    (call $drop_counter (local.get $a))
+    (drop (call $add (local.get $b) (i32.const 1)))
+    (call $drop_counter (local.get $b))
+    (drop (call $open (i32.const 24) (i32.const 4)))
+    ${RESPOND(32, 2)}))`,
+  );
