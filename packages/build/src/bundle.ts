@@ -101,7 +101,7 @@ export async function bundle(
       if (
         kept &&
         name === KIND_PACKAGE[kind] &&
-        new RegExp(`[\\\\/](?:dist|src)[\\\\/]${kind}\\.[jt]s$`).test(input)
+        new RegExp(`(?:^|[\\\\/])(?:dist|src)[\\\\/]${kind}\\.[jt]s$`).test(input)
       ) {
         kinds.add(kind);
       }
