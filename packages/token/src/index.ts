@@ -18,6 +18,7 @@ export {
   type CacheRole,
   FunctionPermissions,
   type FunctionRole,
+  type PermissionFields,
   Permissions,
   TopicPermissions,
   type TopicRole,

@@ -11,7 +11,14 @@ export type TopicRole = 'TopicPermitNone' | 'TopicReadWrite' | 'TopicReadOnly' |
 /** Function roles. */
 export type FunctionRole = 'FunctionPermitNone' | 'FunctionInvoke';
 
-type Fields = ReadonlyArray<readonly [string, string]>;
+/**
+ * The fields of one permission as `[name, JSON value]` pairs, in the order the host's serde
+ * structs write them. Built for you by the builder methods.
+ *
+ * @example
+ * const fields: PermissionFields = [['role', '"CacheReadOnly"']];
+ */
+export type PermissionFields = ReadonlyArray<readonly [string, string]>;
 
 function utf8(value: string | Uint8Array): Uint8Array {
   return typeof value === 'string' ? new TextEncoder().encode(value) : value;
@@ -24,13 +31,14 @@ function bytesJson(bytes: Uint8Array): string {
 /** Fields kept as [name, JSON] in serde order; `set` replaces a field in place or inserts it in order. */
 abstract class Builder<Self> {
   protected abstract readonly order: readonly string[];
-  protected readonly fields: Fields;
+  /** @internal */
+  protected readonly fields: PermissionFields;
 
-  protected constructor(fields: Fields) {
+  protected constructor(fields: PermissionFields) {
     this.fields = fields;
   }
 
-  protected abstract make(fields: Fields): Self;
+  protected abstract make(fields: PermissionFields): Self;
 
   protected set(name: string, json: string): Self {
     const rest = this.fields.filter(([n]) => n !== name);
@@ -68,11 +76,11 @@ export class CachePermissions extends Builder<CachePermissions> {
    * new CachePermissions().withRole('CacheReadOnly').withAllCaches().withKeyPrefix('user:');
    * ```
    */
-  constructor(fields: Fields = [['role', '"CachePermitNone"']]) {
+  constructor(fields: PermissionFields = [['role', '"CachePermitNone"']]) {
     super(fields);
   }
 
-  protected make(fields: Fields): CachePermissions {
+  protected make(fields: PermissionFields): CachePermissions {
     return new CachePermissions(fields);
   }
 
@@ -157,11 +165,11 @@ export class TopicPermissions extends Builder<TopicPermissions> {
    * new TopicPermissions().withRole('TopicWriteOnly').withCache('c').withTopic('t');
    * ```
    */
-  constructor(fields: Fields = [['role', '"TopicPermitNone"']]) {
+  constructor(fields: PermissionFields = [['role', '"TopicPermitNone"']]) {
     super(fields);
   }
 
-  protected make(fields: Fields): TopicPermissions {
+  protected make(fields: PermissionFields): TopicPermissions {
     return new TopicPermissions(fields);
   }
 
@@ -223,11 +231,11 @@ export class FunctionPermissions extends Builder<FunctionPermissions> {
    * new FunctionPermissions().withRole('FunctionInvoke').withCache('c').withFunction('f');
    * ```
    */
-  constructor(fields: Fields = [['role', '"FunctionPermitNone"']]) {
+  constructor(fields: PermissionFields = [['role', '"FunctionPermitNone"']]) {
     super(fields);
   }
 
-  protected make(fields: Fields): FunctionPermissions {
+  protected make(fields: PermissionFields): FunctionPermissions {
     return new FunctionPermissions(fields);
   }
 

@@ -34,6 +34,7 @@ export class ClusterClient {
    * ```ts
    * const client = clusterClient('my-cluster');
    * ```
+   * @internal Made by the package, not by users.
    */
   constructor(name: string, handle: WitClusterClient) {
     this.#name = name;

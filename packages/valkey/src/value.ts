@@ -56,6 +56,7 @@ export class Bulk implements IterableIterator<ValkeyValue> {
    * ```ts
    * const bulk = new Bulk(witStream);
    * ```
+   * @internal Made by the package, not by users.
    */
   constructor(stream: ResponseStream) {
     this.#stream = stream;
