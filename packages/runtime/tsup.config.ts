@@ -1,15 +1,19 @@
 import { defineConfig } from 'tsup';
 
+// One public entry per idea: the host (index), the HTTP server, and each host service
+// (`@momento-functions/runtime/services/<name>`) for building your own host setups.
+const services = ['aws', 'cache', 'http', 'log', 'token', 'topic', 'valkey'];
+const publicEntries = {
+  index: 'src/index.ts',
+  server: 'src/server/index.ts',
+  ...Object.fromEntries(services.map((name) => [`services/${name}`, `src/services/${name}/index.ts`])),
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    worker: 'src/worker/main.ts',
-    cli: 'src/cli/bin.ts',
-    server: 'src/server/index.ts',
-  },
+  entry: { ...publicEntries, worker: 'src/worker/main.ts', cli: 'src/cli/bin.ts' },
   format: ['esm'],
   target: 'es2022',
-  dts: { entry: { index: 'src/index.ts', server: 'src/server/index.ts' } },
+  dts: { entry: publicEntries },
   sourcemap: true,
   clean: true,
   external: [/^momento:/, /^wasi:/, 'esbuild'],

@@ -15,7 +15,9 @@
 export { createHost, InvocationError, LoadError } from './host.js';
 export {
   checkImports,
+  type ImportCheck,
   type ImportProblem,
+  type ImportResolution,
   isSemverCompatible,
   MOMENTO_INTERFACES,
   WASI_POLICY,

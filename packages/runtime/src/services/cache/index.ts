@@ -31,13 +31,17 @@ import { connectRedis, RedisCacheBackend } from './redis.js';
 export type {
   CacheBackend,
   CacheLimits,
+  CompareField,
   Condition,
   ListRange,
   ListWriteTtl,
+  Popped,
   ValueWithHash,
 } from './backend.js';
 export { conditionHolds, DEFAULT_CACHE_LIMITS, MAX_TTL_MS, sliceBounds, valueHash } from './backend.js';
 export {
+  type BoundedOptions,
+  type MaybePromise,
   OperationTimeoutError,
   runBounded,
   ServiceError,

@@ -35,9 +35,9 @@ import {
   requestError,
 } from './validate.js';
 
-export type { AwsCredentials, HttpAwsOptions } from './aws.js';
+export type { AwsCredentials, HttpAwsOptions, SignableRequest } from './aws.js';
 export { regionFromHost, signRequest } from './aws.js';
-export type { DestinationRule } from './policy.js';
+export type { DestinationRule, PolicyVerdict } from './policy.js';
 export { DestinationPolicy } from './policy.js';
 export type { HttpWitError } from './validate.js';
 

@@ -103,6 +103,7 @@ function topicId(cache: string, topic: string): string {
 abstract class RecordingBus {
   readonly #record: TopicMessage[] = [];
   readonly #limit: number;
+  /** @internal */
   protected readonly subscribers = new Map<string, Set<Subscription>>();
 
   constructor(limit: number) {
@@ -114,10 +115,12 @@ abstract class RecordingBus {
     if (this.#record.length > this.#limit) this.#record.splice(0, this.#record.length - this.#limit);
   }
 
+  /** @internal */
   protected deliverLocal(id: string, message: TopicMessage): void {
     for (const subscription of this.subscribers.get(id) ?? []) subscription.deliver(message);
   }
 
+  /** @internal */
   protected addSubscriber(id: string, onEmpty: () => Promise<void> | void): Subscription {
     const subscription: Subscription = new Subscription(() => {
       const set = this.subscribers.get(id);
