@@ -1,7 +1,7 @@
 // The s3-get port built into a real component and run in the real host with the real aws-* and
 // log services, against the local fake AWS (STS + S3, SigV4 verified): answers as reference §3.1 #9.
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleHost, startExample } from '../../packages/aws-auth/test/support/example-host.js';
 import { DENIED_ROLE_ARN, ROLE_ARN } from '../../packages/aws-auth/test/support/fake-aws.js';
 
@@ -10,9 +10,6 @@ beforeAll(async () => {
   example = await startExample(join(import.meta.dirname, 'index.ts'), 's3-get');
 });
 afterAll(async () => example?.close());
-beforeEach((ctx: TestContext) => {
-  if (example.unsupported) ctx.skip();
-});
 
 const objects = () => example.aws.s3.get('test-bucket') ?? new Map();
 async function call(body: unknown) {

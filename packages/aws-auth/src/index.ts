@@ -13,6 +13,7 @@
  */
 /// <reference path="./wit.d.ts" />
 import { provider as witProvider } from 'momento:aws-auth/aws-auth@1.0.0';
+import { defineMissingResourceClass, PROVIDER_CLASS_BINDING } from './bindings.js';
 import { witErrorPayload, witVariantDebug } from './rust.js';
 
 export { extractErrorDebug, rustDebugString, witErrorPayload, witVariantDebug } from './rust.js';
@@ -137,6 +138,8 @@ export class CredentialsProvider {
   }
 }
 
+let providerClassChecked = false;
+
 /**
  * Asks the host for a credentials provider (the crate's `provider`). With `federated`, the host
  * assumes the role now, so a role it cannot assume fails here.
@@ -160,6 +163,11 @@ export function credentialsProvider(authorization: Authorization, region: string
           },
         } as const)
       : ({ tag: 'federated', val: { roleArn: authorization.federated.roleArn } } as const);
+  if (!providerClassChecked) {
+    // componentize-js 0.23 leaves the `credentials-provider` class undeclared (see ./bindings.ts).
+    providerClassChecked = true;
+    defineMissingResourceClass(witProvider, PROVIDER_CLASS_BINDING, 'CredentialsProvider');
+  }
   try {
     return new CredentialsProvider(witProvider(wit, region), region);
   } catch (thrown) {

@@ -1,7 +1,6 @@
 // Builds an example into a real component and serves it from a real host with the aws-* services
-// pointed at the local fake AWS. Until the runtime bridge carries WIT resources (the aws clients
-// and credentials-provider are resources), loading fails with a LoadError naming the resource
-// classes; the example tests then skip themselves, saying why.
+// pointed at the local fake AWS (the credentials-provider and the clients cross the bridge as
+// WIT resources).
 import { createHost, type Host } from '@momento-functions/runtime';
 import { build } from '../../../build/src/index.js';
 import { createAwsServices } from '../../../runtime/src/services/aws/index.js';
@@ -11,8 +10,6 @@ export interface ExampleHost {
   readonly aws: FakeAws;
   readonly host: Host;
   readonly wasm: string;
-  /** `undefined` when the bridge runs the example; otherwise why it cannot yet. */
-  readonly unsupported: string | undefined;
   close(): Promise<void>;
 }
 
@@ -26,20 +23,12 @@ export async function startExample(entry: string, name: string): Promise<Example
     }),
     backends: { log: false },
   });
-  let unsupported: string | undefined;
-  try {
-    await host.load(wasm, { name, cache: 'c' });
-  } catch (e) {
-    const message = (e as Error).message;
-    if (!/has no function '(CredentialsProvider|Client)'/.test(message)) throw e;
-    unsupported = `the runtime bridge does not carry WIT resources yet: ${message}`;
-    console.warn(`${name}: skipping the end-to-end cases, ${unsupported}`);
-  }
+  // Loading checks every resource function the component calls exists on the services.
+  await host.load(wasm, { name, cache: 'c' });
   return {
     aws,
     host,
     wasm,
-    unsupported,
     async close() {
       await host.close();
       await aws.close();
