@@ -20,6 +20,18 @@ afterAll(async () => {
 const ok = (val: unknown) => ({ tag: 'ok', val });
 
 describe('reply mapping', () => {
+  it("answers in jco's form: the bare value (never { tag: 'ok', val }), { tag: 'err' } on failure", async () => {
+    // jco 1.35 reads { tag: 'ok', val } as the payload when the ok type has an `ok` case (value does).
+    const c = svc.client('main');
+    expect(await svc.commandRaw(c, 'SET', 'raw', '1')).toEqual({ tag: 'ok' });
+    expect(await svc.commandRaw(c, 'INCR', 'raw')).toEqual({ tag: 'int', val: 2n });
+    expect(await svc.commandRaw(c, 'PING')).toEqual({ tag: 'simple-string', val: 'PONG' });
+    expect(await svc.commandRaw(svc.client('nowhere'), 'PING')).toMatchObject({
+      tag: 'err',
+      val: { tag: 'other', val: expect.stringContaining("no Valkey cluster named 'nowhere'") },
+    });
+  });
+
   it('status OK is ok, other statuses are simple-string, bulk strings are data (even "OK")', async () => {
     const c = svc.client('main');
     expect(await svc.command(c, 'PING')).toEqual(ok({ tag: 'simple-string', val: 'PONG' }));

@@ -4,6 +4,7 @@ import type { HostService, InvocationContext, WitResult } from '../../../runtime
 import {
   createValkeyServices,
   type ValkeyClusterClient,
+  type ValkeyCommandAnswer,
   type ValkeyResponseStream,
   type ValkeyServiceOptions,
   type ValkeyWitError,
@@ -28,8 +29,23 @@ export interface Service {
     name: string,
     ...args: (string | Uint8Array)[]
   ): Promise<WitResult<ValkeyWitValue, ValkeyWitError>>;
+  /** The service's answer as jco receives it: the bare `value`, or `{ tag: 'err', val }`. */
+  commandRaw(
+    client: ValkeyClusterClient,
+    name: string,
+    ...args: (string | Uint8Array)[]
+  ): Promise<ValkeyCommandAnswer>;
   next(stream: ValkeyResponseStream): ValkeyWitValue | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * The service answers `command` in jco's form (the bare `value`, or `{ tag: 'err' }`: see
+ * `ValkeyCommandAnswer`); the tests read it back as the WIT `result` it stands for. An answer
+ * wrongly wrapped as `{ tag: 'ok', val }` becomes `ok({ tag: 'ok', val })` here and fails them.
+ */
+export function asResult(answer: ValkeyCommandAnswer): WitResult<ValkeyWitValue, ValkeyWitError> {
+  return answer.tag === 'err' ? answer : { tag: 'ok', val: answer };
 }
 
 const data = (arg: string | Uint8Array) => ({
@@ -46,15 +62,22 @@ export function valkeyService(options: ValkeyServiceOptions): Service {
     client: ValkeyClusterClient,
     name: string,
     ...args: (string | Uint8Array)[]
+  ) => commandRaw(ctx, client, name, ...args).then(asResult);
+  const commandRaw = (
+    ctx: InvocationContext,
+    client: ValkeyClusterClient,
+    name: string,
+    ...args: (string | Uint8Array)[]
   ) =>
     Promise.resolve(
       fn('[method]cluster-client.command')(ctx, client, { command: name, arguments: args.map(data) }),
-    ) as Promise<WitResult<ValkeyWitValue, ValkeyWitError>>;
+    ) as Promise<ValkeyCommandAnswer>;
   return {
     service,
     client: (name) => fn('getManagedClusterClient')(context(), name) as ValkeyClusterClient,
     command: (client, name, ...args) => commandIn(context(), client, name, ...args),
     commandIn,
+    commandRaw: (client, name, ...args) => commandRaw(context(), client, name, ...args),
     next: (stream) => fn('[method]response-stream.next')(context(), stream) as ValkeyWitValue | undefined,
     close: async () => {
       await service.close?.();

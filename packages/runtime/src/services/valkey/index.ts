@@ -9,7 +9,6 @@ import {
   type InvocationContext,
   type ServiceData,
   type ServiceFunction,
-  type WitResult,
 } from '../types.js';
 import { parseValkeyUrl, ValkeyConnection, ValkeyConnectionError } from './connection.js';
 import { ErrorReply, type Reply, StatusReply } from './resp.js';
@@ -69,6 +68,22 @@ export type ValkeyWitValue =
  * const e: ValkeyWitError = { tag: 'other', val: 'timed out' };
  */
 export type ValkeyWitError = { tag: 'other'; val: string };
+
+/**
+ * What `[method]cluster-client.command` returns for its `result<value, valkey-error>`: the `value`
+ * itself on success, `{ tag: 'err', val }` on failure — **not** `{ tag: 'ok', val }`.
+ *
+ * jco 1.35's lowering of a host import's `result` accepts either form, except when the `ok`
+ * payload is a variant that itself has a case named `ok` (as `value` does): then only
+ * `{ tag: 'err' }` is recognised and anything else is taken as the payload, so
+ * `{ tag: 'ok', val: { tag: 'int', val: 1n } }` would reach the guest as `value::ok`. Returning
+ * the bare payload is unambiguous: `value` has no `err` case.
+ *
+ * @example
+ * const answer: ValkeyCommandAnswer = { tag: 'int', val: 1n };
+ * const failed: ValkeyCommandAnswer = { tag: 'err', val: { tag: 'other', val: 'timed out' } };
+ */
+export type ValkeyCommandAnswer = ValkeyWitValue | { tag: 'err'; val: ValkeyWitError };
 
 /**
  * The WIT `command` record as it arrives: the name and its arguments as `data`.
@@ -311,7 +326,7 @@ export function createValkeyServices(options: ValkeyServiceOptions = {}): HostSe
     ctx: InvocationContext,
     self: ValkeyClusterClient,
     command: ValkeyWitCommand,
-  ): Promise<WitResult<ValkeyWitValue, ValkeyWitError>> => {
+  ): Promise<ValkeyCommandAnswer> => {
     const err = (val: string) => ({ tag: 'err', val: { tag: 'other', val } }) as const;
     if (!(self instanceof ValkeyClusterClient)) {
       return err(
@@ -336,7 +351,8 @@ export function createValkeyServices(options: ValkeyServiceOptions = {}): HostSe
     if (refused) return err(refused);
     try {
       const reply = await self.connection.send([Buffer.from(name), ...args], ctx.signal);
-      return { tag: 'ok', val: toWitValue(reply) };
+      // The bare value, not { tag: 'ok', val } (see ValkeyCommandAnswer).
+      return toWitValue(reply);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       if (!(ctx.signal.aborted && e instanceof ValkeyConnectionError)) onError(e, self.clusterName);
