@@ -17,7 +17,7 @@ interface Request {
 }
 
 /** A thrown package error as JSON: its class, WIT case, host text, Display and Debug. */
-function failure(error: unknown): unknown {
+function failure(error: unknown): Record<string, string | undefined> {
   if (
     error instanceof AuthError ||
     error instanceof S3Error ||
