@@ -133,4 +133,36 @@ describe('momento-functions (the built executable)', () => {
     });
     expect(stdout).toMatch(/Tests\s+2 passed/);
   }, 360_000);
+
+  it('npm start (scripts/start.mjs) serves every example on the embedded defaults', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(repo, 'scripts/start.mjs'), '--port', '0', '--state-dir', join(scratch, 'start-state')],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    try {
+      const [, count, url] = await waitForOutput(
+        child,
+        /Serving (\d+) function\(s\) on (http:\/\/127\.0\.0\.1:\d+)/,
+        480_000,
+      );
+      expect(Number(count)).toBeGreaterThanOrEqual(8);
+      const greeting = await fetch(`${url}/spaces/default/functions/json-greeter/invoke`, {
+        method: 'POST',
+        body: '{"name":"Ada"}',
+      });
+      expect(await greeting.text()).toBe('{"message":"Hello, Ada!"}');
+      const ping = await fetch(`${url}/functions/default/ping`, { method: 'POST', body: 'x' });
+      expect(await ping.text()).toBe('pong');
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      // start.mjs leaves Ctrl+C to the terminal's process group and passes SIGTERM on.
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 600_000);
 });
