@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 
-export { Data, type DataInput } from '@momento-functions/bytes';
+export { Data, type DataInput, ExtractError } from '@momento-functions/bytes';
 export {
   HttpError,
   type HttpErrorDetail,

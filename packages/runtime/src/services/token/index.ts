@@ -151,7 +151,7 @@ export class TokenAuthority {
   }
 
   /**
-   * Signs a token. Throws {@link Error} with the reason for invalid input.
+   * Signs a token. Throws an `Error` with the reason for invalid input.
    *
    * @example
    * ```ts

@@ -38,7 +38,8 @@ interface Pending {
   reject(error: Error): void;
 }
 
-interface ParsedUrl {
+/** A cluster URL taken apart: where to connect, and how to authenticate and select a database. */
+export interface ParsedUrl {
   readonly tls: boolean;
   readonly host: string;
   readonly port: number;

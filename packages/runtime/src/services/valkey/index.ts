@@ -14,6 +14,7 @@ import { parseValkeyUrl, ValkeyConnection, ValkeyConnectionError } from './conne
 import { ErrorReply, type Reply, StatusReply } from './resp.js';
 
 export {
+  type ParsedUrl,
   parseValkeyUrl,
   ValkeyConnection,
   ValkeyConnectionError,
