@@ -7,7 +7,14 @@
  * (`{"TableName":…,"Key":…}` with the key's objects sorted), every other call is passed through.
  * The host sets `Host` from the URL, so the forwarded signature stays valid.
  */
-import { Data, ExtractError, encodeJson, extract, type StandardSchemaV1 } from '@momento-functions/bytes';
+import {
+  Data,
+  ExtractError,
+  encodeJson,
+  extract,
+  rustDebugString,
+  type StandardSchemaV1,
+} from '@momento-functions/bytes';
 import * as cache from '@momento-functions/cache';
 import {
   environment,
@@ -21,7 +28,6 @@ import { configureLogging, LogDestination, logger } from '@momento-functions/log
 import {
   debugSerdeValue,
   parseSerdeValue,
-  rustDebugStr,
   type SerdeValue,
   serdeString,
   serializeSerdeValue,
@@ -94,7 +100,9 @@ function handleGetItem(
   } catch (e) {
     throw failure(e);
   }
-  log.info(`GetItem GetItemRequest { table_name: ${rustDebugStr(tableName)}, key: ${debugSerdeValue(key)} }`);
+  log.info(
+    `GetItem GetItemRequest { table_name: ${rustDebugString(tableName)}, key: ${debugSerdeValue(key)} }`,
+  );
   const cacheKey = `{"TableName":${serdeString(tableName)},"Key":${serializeSerdeValue(key)}}`;
 
   let hit: CachedResponse | undefined;
@@ -209,7 +217,7 @@ function debugOf(e: unknown): string {
   if (e instanceof ExtractError) {
     // serde_json::Error's Debug.
     const { line, column } = e.position ?? { line: 0, column: 0 };
-    return `Error(${rustDebugStr(e.reason)}, line: ${line}, column: ${column})`;
+    return `Error(${rustDebugString(e.reason)}, line: ${line}, column: ${column})`;
   }
-  return e instanceof Error ? `${e.name}(${rustDebugStr(e.message)})` : String(e);
+  return e instanceof Error ? `${e.name}(${rustDebugString(e.message)})` : String(e);
 }

@@ -8,6 +8,7 @@
  * produces byte-identical keys with it. The input must already be valid JSON (parse it with
  * `Data.json()` / `parseJson` first for serde_json's error texts).
  */
+import { rustDebugString } from '@momento-functions/bytes';
 export type SerdeValue =
   | { readonly kind: 'null' }
   | { readonly kind: 'bool'; readonly value: boolean }
@@ -176,23 +177,6 @@ export function serializeSerdeValue(value: SerdeValue): string {
   }
 }
 
-/** Rust's `{:?}` of a string. */
-export function rustDebugStr(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 0) out += '\\0';
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\u{${code.toString(16)}}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
 /** `serde_json::Value`'s `{:?}`: `Object {"k": String("v")}`, `Array [Number(1)]`, `Null`, ... */
 export function debugSerdeValue(value: SerdeValue): string {
   switch (value.kind) {
@@ -203,10 +187,10 @@ export function debugSerdeValue(value: SerdeValue): string {
     case 'number':
       return `Number(${value.text})`;
     case 'string':
-      return `String(${rustDebugStr(value.value)})`;
+      return `String(${rustDebugString(value.value)})`;
     case 'array':
       return `Array [${value.items.map(debugSerdeValue).join(', ')}]`;
     case 'object':
-      return `Object {${[...value.entries].map(([k, v]) => `${rustDebugStr(k)}: ${debugSerdeValue(v)}`).join(', ')}}`;
+      return `Object {${[...value.entries].map(([k, v]) => `${rustDebugString(k)}: ${debugSerdeValue(v)}`).join(', ')}}`;
   }
 }

@@ -1,31 +1,7 @@
 /** Rust-style texts shared by the AWS guest packages (Debug of strings, variants and extract errors). */
-import type { ExtractError } from '@momento-functions/bytes';
+import { type ExtractError, rustDebugString } from '@momento-functions/bytes';
 
-/**
- * Quotes a string the way Rust's `<str as Debug>` does: `"` and `\` escaped, `\t \r \n \0` by
- * name, other control characters as `\u{hex}`.
- *
- * @example
- * ```ts
- * import { rustDebugString } from '@momento-functions/aws-auth';
- * rustDebugString('say "hi"'); // '"say \\"hi\\""'
- * ```
- */
-export function rustDebugString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 0) out += '\\0';
-    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
+export { rustDebugString };
 
 /**
  * The Debug text wit-bindgen gives a WIT variant value: `S3Error::Unauthorized("…")`, or

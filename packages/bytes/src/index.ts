@@ -7,6 +7,7 @@
 
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 export { Data, type DataInput, type HostBuffer, MIN_HOST_READ, type WitData } from './data.js';
+export { rustDebugString } from './debug.js';
 export { type Encoder, type Extractor, encode, encodeJson, extract, formatPath } from './encoding.js';
 export {
   EncodeError,

@@ -1,4 +1,5 @@
 /** Errors of the cache operations, with the crate's Display and Debug texts. */
+import { rustDebugString } from '@momento-functions/bytes';
 
 /** The cases of the WIT `error` variant (cache-scalar and cache-list). */
 export type CacheErrorCase =
@@ -21,31 +22,6 @@ const CASES = new Set<string>([
   'failed-precondition',
   'not-found',
 ]);
-
-/**
- * Formats a string like Rust's `{:?}`: quoted, with `\"`, `\\`, `\n`, `\r`, `\t`, `\0` and
- * `\u{..}` escapes for other control characters.
- *
- * @example
- * ```ts
- * rustDebugString('say "hi"'); // '"say \\"hi\\""'
- * ```
- */
-export function rustDebugString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\0') out += '\\0';
-    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 /** `internal-error` → `InternalError`. */
 export function pascalCase(kebab: string): string {

@@ -1,5 +1,12 @@
 import { spawnFunction as witSpawnFunction } from 'momento:spawn/spawn@1.0.0';
-import { Data, type DataInput, type Encoder, encodeJson, isByteSource } from '@momento-functions/bytes';
+import {
+  Data,
+  type DataInput,
+  type Encoder,
+  encodeJson,
+  isByteSource,
+  rustDebugString,
+} from '@momento-functions/bytes';
 
 /**
  * The cases of the WIT `momento:spawn/spawn` `spawn-error` variant.
@@ -13,23 +20,6 @@ import { Data, type DataInput, type Encoder, encodeJson, isByteSource } from '@m
 export type SpawnErrorCase = 'function-not-found' | 'internal-error' | 'limit';
 
 const CASES: ReadonlySet<string> = new Set<SpawnErrorCase>(['function-not-found', 'internal-error', 'limit']);
-
-/** Rust `{:?}` of a string: quoted, with the usual escapes. */
-function rustDebugString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\0') out += '\\0';
-    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 const PASCAL: Record<SpawnErrorCase, string> = {
   'function-not-found': 'FunctionNotFound',

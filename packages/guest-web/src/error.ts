@@ -1,3 +1,4 @@
+import { rustDebugString } from '@momento-functions/bytes';
 import { WebResponse } from './response.js';
 
 /**
@@ -151,7 +152,7 @@ export function describeError(error: unknown): string {
 }
 
 function describe(error: unknown, depth: number): string {
-  if (typeof error === 'string') return JSON.stringify(error);
+  if (typeof error === 'string') return rustDebugString(error);
   if (error === null || error === undefined) return String(error);
   if (typeof error !== 'object') return String(error);
   const debug = debugText(error);
@@ -175,7 +176,7 @@ function describe(error: unknown, depth: number): string {
         ? record.payload
         : undefined;
   const parts: string[] = [];
-  if (message !== undefined) parts.push(JSON.stringify(message));
+  if (message !== undefined) parts.push(rustDebugString(message));
   if ('payload' in record && record.payload !== undefined && record.payload !== message) {
     parts.push(`payload: ${depth < 3 ? describe(record.payload, depth + 1) : '…'}`);
   }

@@ -1,3 +1,4 @@
+import { rustDebugString } from '@momento-functions/bytes';
 /**
  * The cases of the WIT `momento:http` `error` variant, by their WIT names.
  *
@@ -174,30 +175,4 @@ function displayOf(d: HttpErrorDetail): string {
     case 'invalid-header-value':
       return `invalid header value '${d.value}': ${d.error}`;
   }
-}
-
-/**
- * Quotes a string the way Rust's `<str as Debug>` does: `"` and `\` escaped, `\t \r \n \0` by
- * name, other control characters as `\u{hex}`; everything else (including non-ASCII) raw.
- *
- * @example
- * ```ts
- * import { rustDebugString } from '@momento-functions/http';
- * rustDebugString('say "hi"\n'); // '"say \\"hi\\"\\n"'
- * ```
- */
-export function rustDebugString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 0) out += '\\0';
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\u{${code.toString(16)}}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }

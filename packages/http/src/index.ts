@@ -11,12 +11,11 @@
  * @packageDocumentation
  */
 
-export { Data, type DataInput, ExtractError } from '@momento-functions/bytes';
+export { Data, type DataInput, ExtractError, rustDebugString } from '@momento-functions/bytes';
 export {
   HttpError,
   type HttpErrorDetail,
   type HttpErrorKind,
-  rustDebugString,
   type WitHttpError,
 } from './errors.js';
 export { invoke, type Response } from './invoke.js';

@@ -1,19 +1,4 @@
-/** Rust `{:?}` of a string: quoted, with the usual escapes. */
-function rustDebugString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\0') out += '\\0';
-    else if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
+import { rustDebugString } from '@momento-functions/bytes';
 
 /**
  * The cases of the WIT `valkey-error` variant (today only `other`).
