@@ -18,6 +18,7 @@ import { watHello, watLogger } from '../../packages/runtime/test/helpers/guests.
 
 const quick = process.argv.includes('--quick');
 const noPeer = process.argv.includes('--no-http');
+const onlyHttp = process.argv.includes('--only-http');
 const here = dirname(fileURLToPath(import.meta.url));
 let root = here;
 while (!existsSync(join(root, 'wit', 'deps'))) root = dirname(root); // this file runs bundled under node_modules/.cache
@@ -229,89 +230,91 @@ const workers = host.limits.concurrency;
 say(
   `Node ${process.version}, ${availableParallelism()} CPUs, ${workers} sandbox workers, 2 spares per worker per function${quick ? ' (quick)' : ''}`,
 );
-say('');
-say(
-  '| component | floor: instantiate+invoke p50 / p99 | floor throughput (1 thread) | host p50 / p99 (spares ready) | host throughput (fresh sandbox each) | ratio host/floor throughput |',
-);
-say('|---|---|---|---|---|---|');
-const cases: [string, Uint8Array, number][] = [
-  ['TS hello (componentize-js 0.23)', tsHello, quick ? 100 : 400],
-  ...(rustHello
-    ? ([['Rust hello (tests/fixtures/rust-glue/ping.wasm)', rustHello, quick ? 500 : 3000]] as [
-        string,
-        Uint8Array,
-        number,
-      ][])
-    : []),
-  ['WAT hello', watHelloBytes, quick ? 500 : 3000],
-];
-const results: Record<string, { p50: number; ratio: number }> = {};
-for (const [label, bytes, n] of cases) {
-  const once = await floorSetup(bytes);
-  const f = floorLatency(once, Math.min(n, 1000));
-  const fn = await host.load(bytes, { name: label.split(' ')[0]!.toLowerCase() });
-  const isTs = label.startsWith('TS');
-  const lat = await latency(fn, Math.min(n, isTs ? 300 : 1000), isTs ? 12 : 2);
-  const tput = await pairedThroughput(once, fn, n, workers * 2);
-  results[label] = { p50: lat.p50, ratio: tput.host / tput.floor };
+if (!onlyHttp) {
+  say('');
   say(
-    `| ${label} | ${ms(f.p50)} / ${ms(f.p99)} | ${tput.floor.toFixed(0)}/s | ${ms(lat.p50)} / ${ms(lat.p99)} | ${tput.host.toFixed(0)}/s | ${(tput.host / tput.floor).toFixed(2)} |`,
+    '| component | floor: instantiate+invoke p50 / p99 | floor throughput (1 thread) | host p50 / p99 (spares ready) | host throughput (fresh sandbox each) | ratio host/floor throughput |',
   );
-}
-
-const calls = 100;
-const l0 = await host.load(await watLogger(0), { name: 'log0' });
-const l100 = await host.load(await watLogger(calls), { name: 'log100' });
-
-/**
- * Host call vs bare bridge, measured in alternating slices (so both see the same machine), and in
- * two conditions: as the machine is, and with one extra thread spinning. The bridge's futex
- * round trip depends a lot on whether the other core is asleep (measured: ~0.05 ms on an idle
- * 2-core VM, ~0.013 ms with one core kept busy), so a ratio is only meaningful within a condition.
- */
-async function hostCallVsBridge(
-  rounds: number,
-): Promise<{ perCall: number; bridge: number; bridgeP99: number }> {
-  const perCalls: number[] = [];
-  const bridges: number[] = [];
-  const bridgeP99s: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const a = await latency(l0, quick ? 100 : 200, 2);
-    const b = await latency(l100, quick ? 100 : 200, 2);
-    perCalls.push((b.p50 - a.p50) / calls);
-    const bridge = await bareBridge(quick ? 1000 : 3000);
-    bridges.push(bridge.p50);
-    bridgeP99s.push(bridge.p99);
+  say('|---|---|---|---|---|---|');
+  const cases: [string, Uint8Array, number][] = [
+    ['TS hello (componentize-js 0.23)', tsHello, quick ? 100 : 400],
+    ...(rustHello
+      ? ([['Rust hello (tests/fixtures/rust-glue/ping.wasm)', rustHello, quick ? 500 : 3000]] as [
+          string,
+          Uint8Array,
+          number,
+        ][])
+      : []),
+    ['WAT hello', watHelloBytes, quick ? 500 : 3000],
+  ];
+  const results: Record<string, { p50: number; ratio: number }> = {};
+  for (const [label, bytes, n] of cases) {
+    const once = await floorSetup(bytes);
+    const f = floorLatency(once, Math.min(n, 1000));
+    const fn = await host.load(bytes, { name: label.split(' ')[0]!.toLowerCase() });
+    const isTs = label.startsWith('TS');
+    const lat = await latency(fn, Math.min(n, isTs ? 300 : 1000), isTs ? 12 : 2);
+    const tput = await pairedThroughput(once, fn, n, workers * 2);
+    results[label] = { p50: lat.p50, ratio: tput.host / tput.floor };
+    say(
+      `| ${label} | ${ms(f.p50)} / ${ms(f.p99)} | ${tput.floor.toFixed(0)}/s | ${ms(lat.p50)} / ${ms(lat.p99)} | ${tput.host.toFixed(0)}/s | ${(tput.host / tput.floor).toFixed(2)} |`,
+    );
   }
-  return { perCall: pct(perCalls, 50), bridge: pct(bridges, 50), bridgeP99: pct(bridgeP99s, 50) };
-}
 
-const asIs = await hostCallVsBridge(quick ? 2 : 4);
-const spinner = new Worker('for (;;) {}', { eval: true });
-await sleep(100);
-const busy = await hostCallVsBridge(quick ? 2 : 4);
-await spinner.terminate();
-say('');
-say(
-  'Host call (momento:log/logging#log to a synchronous no-op service): (p50 of an invocation making 100 calls − p50 of one making 0) / 100, vs the bare bridge round trip (worker postMessage + Atomics.wait, main stores the answer + notify) p50; median of alternating slices:',
-);
-say('');
-say('| condition | host call | bare bridge p50 / p99 | ratio (target ≤ 2) |');
-say('|---|---|---|---|');
-for (const [label, m] of [
-  ['machine as is', asIs],
-  ['one extra thread spinning (other cores never idle)', busy],
-] as const) {
+  const calls = 100;
+  const l0 = await host.load(await watLogger(0), { name: 'log0' });
+  const l100 = await host.load(await watLogger(calls), { name: 'log100' });
+
+  /**
+   * Host call vs bare bridge, measured in alternating slices (so both see the same machine), and in
+   * two conditions: as the machine is, and with one extra thread spinning. The bridge's futex
+   * round trip depends a lot on whether the other core is asleep (measured: ~0.05 ms on an idle
+   * 2-core VM, ~0.013 ms with one core kept busy), so a ratio is only meaningful within a condition.
+   */
+  async function hostCallVsBridge(
+    rounds: number,
+  ): Promise<{ perCall: number; bridge: number; bridgeP99: number }> {
+    const perCalls: number[] = [];
+    const bridges: number[] = [];
+    const bridgeP99s: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const a = await latency(l0, quick ? 100 : 200, 2);
+      const b = await latency(l100, quick ? 100 : 200, 2);
+      perCalls.push((b.p50 - a.p50) / calls);
+      const bridge = await bareBridge(quick ? 1000 : 3000);
+      bridges.push(bridge.p50);
+      bridgeP99s.push(bridge.p99);
+    }
+    return { perCall: pct(perCalls, 50), bridge: pct(bridges, 50), bridgeP99: pct(bridgeP99s, 50) };
+  }
+
+  const asIs = await hostCallVsBridge(quick ? 2 : 4);
+  const spinner = new Worker('for (;;) {}', { eval: true });
+  await sleep(100);
+  const busy = await hostCallVsBridge(quick ? 2 : 4);
+  await spinner.terminate();
+  say('');
   say(
-    `| ${label} | ${ms(m.perCall)} | ${ms(m.bridge)} / ${ms(m.bridgeP99)} | **${(m.perCall / m.bridge).toFixed(2)}** ${m.perCall / m.bridge <= 2 ? 'met' : 'NOT met'} |`,
+    'Host call (momento:log/logging#log to a synchronous no-op service): (p50 of an invocation making 100 calls − p50 of one making 0) / 100, vs the bare bridge round trip (worker postMessage + Atomics.wait, main stores the answer + notify) p50; median of alternating slices:',
   );
-}
-say('');
-for (const [label, r] of Object.entries(results)) {
-  const target = label.startsWith('TS') ? 2 : 0.3;
-  say(
-    `- ${label}: p50 ${ms(r.p50)} (target ≤ ${target} ms: ${r.p50 <= target ? 'met' : 'NOT met'}); throughput ratio ${r.ratio.toFixed(2)} (target ≥ 0.8: ${r.ratio >= 0.8 ? 'met' : 'NOT met'})`,
-  );
+  say('');
+  say('| condition | host call | bare bridge p50 / p99 | ratio (target ≤ 2) |');
+  say('|---|---|---|---|');
+  for (const [label, m] of [
+    ['machine as is', asIs],
+    ['one extra thread spinning (other cores never idle)', busy],
+  ] as const) {
+    say(
+      `| ${label} | ${ms(m.perCall)} | ${ms(m.bridge)} / ${ms(m.bridgeP99)} | **${(m.perCall / m.bridge).toFixed(2)}** ${m.perCall / m.bridge <= 2 ? 'met' : 'NOT met'} |`,
+    );
+  }
+  say('');
+  for (const [label, r] of Object.entries(results)) {
+    const target = label.startsWith('TS') ? 2 : 0.3;
+    say(
+      `- ${label}: p50 ${ms(r.p50)} (target ≤ ${target} ms: ${r.p50 <= target ? 'met' : 'NOT met'}); throughput ratio ${r.ratio.toFixed(2)} (target ≥ 0.8: ${r.ratio >= 0.8 ? 'met' : 'NOT met'})`,
+    );
+  }
 }
 await host.close();
 

@@ -1,5 +1,5 @@
 // Builds the runtime (tsup), bundles bench.ts with esbuild (the runtime stays external: it is
-// imported from packages/runtime/dist) and runs it. Usage: node bench/host/run.mjs [--quick] [--no-http]
+// imported from packages/runtime/dist) and runs it. Usage: node bench/host/run.mjs [--quick] [--no-http | --only-http]
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -131,8 +131,26 @@ function pairs(
   return out;
 }
 
+/** Request headers as `[name, value]` pairs with lower-cased names, in one pass. */
+function lowerCasedHeaders(input: InvokeRequest['headers']): [string, string][] {
+  if (!input) return [];
+  if (Array.isArray(input)) {
+    const out: [string, string][] = new Array(input.length);
+    for (let i = 0; i < input.length; i++) {
+      const [k, v] = input[i] as readonly [string, string];
+      out[i] = [k.toLowerCase(), v];
+    }
+    return out;
+  }
+  const out = pairs(input);
+  for (const pair of out) pair[0] = pair[0].toLowerCase();
+  return out;
+}
+
 function queryPairs(query: InvokeRequest['query']): [string, string][] {
   if (query === undefined) return [];
+  if (Array.isArray(query)) return query.map(([k, v]) => [k, v]);
+  if (query === '') return [];
   if (typeof query === 'string') return [...new URLSearchParams(query)];
   if (query instanceof URLSearchParams) return [...query];
   return pairs(query);
@@ -266,6 +284,20 @@ class ChunkQueue implements AsyncIterable<Uint8Array> {
       this.#wake = undefined;
     }
   }
+}
+
+/**
+ * The whole body of a streaming response, when it had already ended (without error) by the time
+ * the caller looks: the common case of a guest that returns its response. The chunks are taken
+ * (the body then iterates as empty), joined into one array. `undefined` when the body is still
+ * being produced or failed: iterate `res.body` then. Internal (the server writes such a body in
+ * one go, with a content-length); not exported from the package.
+ */
+export function completeBody(res: StreamingResponse): Uint8Array | undefined {
+  if (!(res.body instanceof ChunkQueue)) return undefined;
+  const parts = res.body.drainIfEnded();
+  if (parts === undefined) return undefined;
+  return parts.length === 1 ? parts[0]! : concat(parts);
 }
 
 interface LoadedFunction {
@@ -692,7 +724,7 @@ class HostImpl implements Host {
       request: {
         method: (request.method ?? 'POST').toUpperCase(),
         path: invocationPath(request.path),
-        headers: pairs(request.headers).map(([n, v]) => [n.toLowerCase(), v]),
+        headers: lowerCasedHeaders(request.headers),
         query: queryPairs(request.query),
         tokenMetadata: request.tokenMetadata,
         body,

@@ -3,10 +3,17 @@
  * entries with `@momento-functions/build` first.
  */
 import { extname } from 'node:path';
+import { completeBody } from '../host.js';
 import type { FunctionHandle, Host } from '../types.js';
 import type { FunctionConfig } from './config.js';
 import { type ErrorMapper, errorMapperForWasm } from './source-map.js';
-import type { Pair, ServableFunction, ServerInvokeRequest, SpawnOutcome } from './types.js';
+import type {
+  Pair,
+  ServableFunction,
+  ServerInvokeRequest,
+  ServerStreamingResponse,
+  SpawnOutcome,
+} from './types.js';
 
 /** A progress line from loading (building, loading). */
 export type LoadProgress = (message: string) => void;
@@ -72,15 +79,8 @@ export function isComponentPath(entry: string): boolean {
  * ```
  */
 export function servableFromHandle(handle: FunctionHandle, mapError?: ErrorMapper): ServableFunction {
-  const toRequest = (request: ServerInvokeRequest) => ({
-    method: request.method,
-    path: request.path,
-    query: request.query,
-    headers: request.headers,
-    body: request.body,
-    ...(request.tokenMetadata !== undefined ? { tokenMetadata: request.tokenMetadata } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
+  // ServerInvokeRequest is structurally an InvokeRequest (headers and query as pair arrays).
+  const toRequest = (request: ServerInvokeRequest) => request;
   const pairs = (headers: readonly (readonly [string, string])[]): Pair[] => headers.map(([n, v]) => [n, v]);
   const servable: ServableFunction = {
     name: handle.name,
@@ -92,7 +92,14 @@ export function servableFromHandle(handle: FunctionHandle, mapError?: ErrorMappe
     },
     async invokeStreaming(request) {
       const res = await handle.invokeStreaming(toRequest(request));
-      return { status: res.status, headers: pairs(res.headers), body: res.body };
+      const complete = completeBody(res);
+      const streaming: ServerStreamingResponse = {
+        status: res.status,
+        headers: pairs(res.headers),
+        body: complete === undefined ? res.body : bodyOf(complete),
+      };
+      if (complete !== undefined) streaming.complete = complete;
+      return streaming;
     },
     async spawn(payload) {
       const outcome: SpawnOutcome = await handle.spawn(payload);
@@ -101,6 +108,11 @@ export function servableFromHandle(handle: FunctionHandle, mapError?: ErrorMappe
   };
   if (mapError) servable.mapError = mapError;
   return servable;
+}
+
+/** A complete body as the chunk stream {@link ServerStreamingResponse.body} promises. */
+async function* bodyOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  if (bytes.length > 0) yield bytes;
 }
 
 /** A function loaded from its config, with what is needed to reload it. */

@@ -112,30 +112,70 @@ function requestHeaders(req: IncomingMessage): Pair[] {
 }
 
 function queryPairs(search: string): Pair[] {
+  if (search === '' || search === '?') return [];
   return [...new URLSearchParams(search)].map(([name, value]) => [name, value] as Pair);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length']);
+const EMPTY_BODY = new Uint8Array(0);
+
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> | Uint8Array {
+  const length = req.headers['content-length'];
+  // HTTP/1.1: no content-length and no transfer-encoding means no body (a GET, most often).
+  if (length === undefined && req.headers['transfer-encoding'] === undefined) {
+    req.resume();
+    return EMPTY_BODY;
+  }
+  const declared = Number(length);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
     throw new HttpError(413, `The request body is ${declared} bytes; this server accepts at most ${limit}.`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(
-        413,
-        `The request body is larger than ${limit} bytes, the most this server accepts.`,
-      );
-    }
-    chunks.push(chunk);
-  }
-  const joined = Buffer.concat(chunks);
-  return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.resume();
+        reject(
+          new HttpError(413, `The request body is larger than ${limit} bytes, the most this server accepts.`),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      // An array of exactly the body's size: it is copied to a sandbox worker whole, and a
+      // chunk may be a view into a much larger socket or pool buffer.
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, at);
+        at += chunk.length;
+      }
+      resolve(body);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('the client closed the connection before the request body was complete'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 function sendText(
@@ -370,13 +410,22 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
           `The function ${fn.name} answered with status ${streaming.status}, which is not valid HTTP.`,
         );
       }
+      const complete = streaming.complete;
+      const head = flatHeaders(streaming.headers);
+      // A complete body goes out with a content-length in one write (no chunked encoding, no
+      // separate write for the head); a stream's head is sent at once, its body as it comes.
+      if (complete !== undefined) head.push('content-length', String(complete.length));
       try {
-        res.writeHead(streaming.status, flatHeaders(streaming.headers));
+        res.writeHead(streaming.status, head);
       } catch (error) {
         throw new HttpError(
           502,
           `The function ${fn.name} answered with a header HTTP cannot carry: ${describe(error)}`,
         );
+      }
+      if (complete !== undefined) {
+        res.end(complete);
+        return;
       }
       res.flushHeaders();
       try {

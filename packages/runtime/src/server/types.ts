@@ -38,6 +38,12 @@ export interface ServerStreamingResponse {
   headers: Pair[];
   /** Chunks in the order the guest produced them; ends when the invocation ends. */
   body: AsyncIterable<Uint8Array>;
+  /**
+   * The whole body, when it was already complete as the status and headers became known (a guest
+   * that returned its response): the server then writes it in one go with a content-length, and
+   * `body` yields the same bytes to anyone who iterates it. Absent for streams.
+   */
+  complete?: Uint8Array;
 }
 
 /**
