@@ -103,6 +103,12 @@ const DEFAULT_LIMITS: HostLimits = {
   maxQueued: 64,
 };
 
+/**
+ * How long a running guest whose caller went away may take to end on its own before its worker
+ * is stopped and replaced (a guest that finishes anyway should not cost a new worker).
+ */
+const ABORT_GRACE_MS = 100;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -348,6 +354,8 @@ class Sandbox {
   readonly replyPort: MessagePort;
   readonly inbox: MessagePort;
   job: Job | undefined;
+  /** Set while the job's caller went away and the guest has a grace period to end on its own. */
+  abandoned: NodeJS.Timeout | undefined;
   dead = false;
   readonly loadWaiters = new Map<number, (error?: string) => void>();
 
@@ -806,7 +814,7 @@ class HostImpl implements Host {
         },
       };
       request.signal?.addEventListener('abort', () =>
-        this.#cancel(job, 499, 'the caller aborted the invocation'),
+        this.#cancel(job, 499, 'the caller aborted the invocation', ABORT_GRACE_MS),
       );
       this.#submit(job);
     });
@@ -954,22 +962,48 @@ class HostImpl implements Host {
     sandbox.post(job.message);
   }
 
-  /** Ends a job from the host side: stops its sandbox (a fresh one replaces it). */
-  #cancel(job: Job, status: number, message: string): void {
+  /**
+   * Ends a job from the host side: stops its sandbox (a fresh one replaces it). With `graceMs`
+   * (the caller went away), a running guest gets that long to end on its own first: the answer
+   * is already given up (nothing reaches the caller, host calls are refused), but a guest that
+   * was about to finish keeps its worker instead of costing a new one (docs/runtime.md).
+   */
+  #cancel(job: Job, status: number, message: string, graceMs = 0): void {
     if (job.finished) return;
     const queued = this.#queue.indexOf(job);
     if (queued >= 0) this.#queue.splice(queued, 1);
+    const sandbox = job.worker;
+    const running = sandbox !== undefined && !sandbox.dead && sandbox.job === job;
     this.#finish(job);
     job.abort.abort();
     job.onFail(status, message);
     this.#release(job);
-    const sandbox = job.worker;
-    if (sandbox && !sandbox.dead) this.#replace(sandbox);
+    if (!sandbox || sandbox.dead) return;
+    if (!running || graceMs <= 0) {
+      this.#replace(sandbox);
+      return;
+    }
+    // #finish freed the sandbox; it stays taken by the abandoned job until it ends or the grace is over.
+    sandbox.job = job;
+    sandbox.abandoned = setTimeout(() => {
+      sandbox.abandoned = undefined;
+      if (sandbox.job === job && !sandbox.dead) this.#replace(sandbox);
+    }, graceMs);
+  }
+
+  /** An abandoned job (see {@link HostImpl.#cancel}) ended on its own: its sandbox takes work again. */
+  #reclaim(sandbox: Sandbox): void {
+    clearTimeout(sandbox.abandoned);
+    sandbox.abandoned = undefined;
+    sandbox.job = undefined;
+    this.#next(sandbox);
   }
 
   #replace(sandbox: Sandbox): void {
     sandbox.dead = true;
     sandbox.job = undefined;
+    clearTimeout(sandbox.abandoned);
+    sandbox.abandoned = undefined;
     void sandbox.worker.terminate();
     const index = this.#sandboxes.indexOf(sandbox);
     if (this.#closed || index < 0) return;
@@ -1032,6 +1066,11 @@ class HostImpl implements Host {
         return;
       }
       case 'call':
+        if (sandbox.abandoned) {
+          // The caller went away: no service runs for an answer nobody will read.
+          sandbox.reply({ ok: false, message: 'the invocation was cancelled: the caller went away' });
+          return;
+        }
         if (!this.#serveCallNow(sandbox, msg)) void this.#serveCall(sandbox, msg);
         return;
       case 'drop-stream': {
@@ -1045,7 +1084,12 @@ class HostImpl implements Host {
       }
     }
     const job = sandbox.job;
-    if (!job || job.message.id !== msg.id || job.finished) return;
+    if (!job || job.message.id !== msg.id) return;
+    if (job.finished) {
+      if (sandbox.abandoned && (msg.type === 'done' || msg.type === 'spawn-done' || msg.type === 'failed'))
+        this.#reclaim(sandbox);
+      return;
+    }
     switch (msg.type) {
       case 'head':
         job.onHead?.(msg.status, msg.headers, msg.sse);
@@ -1324,6 +1368,7 @@ class HostImpl implements Host {
         job.onFail(503, 'the host was closed during the invocation');
         this.#release(job);
       }
+      clearTimeout(sandbox.abandoned);
       sandbox.dead = true;
     }
     await Promise.all(this.#sandboxes.map((s) => s.worker.terminate()));
