@@ -1,28 +1,8 @@
 import type { WitData } from '@momento-functions/bytes';
 import { vi } from 'vitest';
 
-/** A fake `momento:bytes/bytes` buffer resource that records reads. */
-export class FakeBuffer {
-  #bytes: Uint8Array;
-  #offset = 0;
-  reads = 0;
-  constructor(bytes: Uint8Array | string) {
-    this.#bytes = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  }
-  remaining(): number {
-    return this.#bytes.length - this.#offset;
-  }
-  read(maxSize: number): Uint8Array | undefined {
-    this.reads++;
-    if (this.#offset >= this.#bytes.length) return undefined;
-    const chunk = this.#bytes.slice(this.#offset, this.#offset + maxSize);
-    this.#offset += chunk.length;
-    return chunk;
-  }
-  advance(size: number): void {
-    this.#offset = Math.min(this.#bytes.length, this.#offset + size);
-  }
-}
+/** A fake `momento:bytes/bytes` buffer resource that records reads (the component harness's own). */
+export { HostBuffer as FakeBuffer } from './component/harness.js';
 
 /**
  * Loads the package as a fresh component instance would see it: new module state (no cached
