@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle, detectKind, scanUsage } from './bundle.js';
 import {
@@ -13,6 +13,7 @@ import {
 import { BUNDLE_FILE, CONSOLE_FILE, ENTRY_FILE, renderConsoleShim, renderEntry } from './entry.js';
 import { BuildError } from './errors.js';
 import { inspectComponent } from './inspect.js';
+import { defaultOutFile } from './naming.js';
 import {
   type FunctionKind,
   knownInterfaces,
@@ -146,12 +147,6 @@ function projectDirOf(entry: string): string {
     if (parent === dir) return dirname(entry);
     dir = parent;
   }
-}
-
-function defaultOutFile(entry: string): string {
-  const stem = basename(entry, extname(entry));
-  const name = stem === 'index' ? basename(dirname(entry)) : stem;
-  return join(dirname(entry), 'dist', `${name}.wasm`);
 }
 
 /** componentize-js's version (part of the cache key), found the way Node resolves the package. */

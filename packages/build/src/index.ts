@@ -3,4 +3,5 @@ export { type CommandIO, formatReport, runBuildCommand } from './cli.js';
 export type { BuildProgress } from './componentize.js';
 export { BuildError } from './errors.js';
 export { type ComponentInterfaces, inspectComponent } from './inspect.js';
+export { defaultFunctionName, defaultOutFile } from './naming.js';
 export { EXPORTED_INTERFACE, type FunctionKind } from './wit.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultFunctionName } from '@momento-functions/build';
 import { createHost } from '../index.js';
 import { loadConfiguredFunction } from '../server/host-adapter.js';
 import type { ErrorMapper } from '../server/source-map.js';
@@ -67,13 +68,6 @@ function pairsOf(values: string[] | undefined, separator: string, flag: string):
   });
 }
 
-function nameFromEntry(entry: string): string {
-  const stem = basename(entry, extname(entry));
-  const name = stem === 'index' ? basename(dirname(resolve(entry))) : stem;
-  const cleaned = name.replace(/[^A-Za-z0-9_.-]/g, '-');
-  return /^[A-Za-z0-9]/.test(cleaned) ? cleaned : 'function';
-}
-
 /** Runs `invoke`; returns the exit code. */
 export async function invokeCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -127,7 +121,7 @@ export async function invokeCommand(argv: string[], io: CliIO): Promise<number> 
     try {
       loaded = await loadConfiguredFunction(
         host,
-        { name: values.name ?? nameFromEntry(entry), cache: values.cache ?? 'default', entry, env },
+        { name: values.name ?? defaultFunctionName(entry), cache: values.cache ?? 'default', entry, env },
         { onProgress: (m) => progress.update(m) },
       );
     } catch (error) {

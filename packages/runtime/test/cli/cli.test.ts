@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { scaffoldFiles } from '../../src/cli/new-command.js';
+import { scaffoldFiles } from '@momento-functions/create';
 import { assertGuestPackagesBuilt, inspectEntry, repoRoot } from '../server/e2e-setup.js';
 
 function capture(stdinText = '') {
@@ -167,7 +167,7 @@ describe('momento-functions new', () => {
     const run = capture();
     expect(await runCli(['new', join(dir, 'hello')], run.io)).toBe(0);
     expect(run.out()).toContain('Created web function hello');
-    for (const file of Object.keys(scaffoldFiles('hello', 'web', '0.1.0'))) {
+    for (const file of Object.keys(scaffoldFiles({ name: 'hello', kind: 'web', version: '0.1.0' }))) {
       expect(existsSync(join(dir, 'hello', file))).toBe(true);
     }
     const again = capture();
