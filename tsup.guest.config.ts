@@ -15,5 +15,8 @@ export default defineConfig({
   dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
+  // Built code imports Node built-ins as 'node:tls', never bare 'tls' (which a user's vitest
+  // resolves as a file of their project).
+  removeNodeProtocol: false,
   external: [/^momento:/, /^wasi:/],
 });

@@ -7,4 +7,7 @@ export default defineConfig({
   dts: { entry: ['src/index.ts'] },
   sourcemap: true,
   clean: true,
+  // Built code imports Node built-ins as 'node:tls', never bare 'tls' (which a user's vitest
+  // resolves as a file of their project).
+  removeNodeProtocol: false,
 });

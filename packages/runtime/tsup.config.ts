@@ -16,5 +16,8 @@ export default defineConfig({
   dts: { entry: publicEntries },
   sourcemap: true,
   clean: true,
+  // Built code imports Node built-ins as 'node:tls', never bare 'tls' (which a user's vitest
+  // resolves as a file of their project).
+  removeNodeProtocol: false,
   external: [/^momento:/, /^wasi:/, 'esbuild'],
 });

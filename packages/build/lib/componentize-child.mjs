@@ -3,14 +3,21 @@
 // Protocol: the parent sends one message { sourcePath, witPath, worldName, disableFeatures,
 // debugBuild, outPath }; the child answers { ok: true, imports } or { ok: false, message }.
 import { writeFile } from 'node:fs/promises';
-// preview2-shim 0.26 gives WASI guests no preopens: componentize-js's WIT parser (a WASI
-// component) could not read witPath without this.
-import { _setPreopens } from '@bytecodealliance/preview2-shim/filesystem';
+import { register } from 'node:module';
 
-_setPreopens({ '/': '/' });
+// Before anything imports preview2-shim: every import of it resolves from this package (see the hook).
+register('./preview2-shim-hook.mjs', import.meta.url, { data: { parentURL: import.meta.url } });
+
+// preview2-shim 0.26 gives WASI guests no preopens: componentize-js's WIT parser (a WASI
+// component) could not read witPath without this. (Imported after the hook is registered; the
+// message listener below is attached at once so the parent's request is never missed.)
+const ready = import('@bytecodealliance/preview2-shim/filesystem').then(({ _setPreopens }) =>
+  _setPreopens({ '/': '/' }),
+);
 
 process.once('message', async (request) => {
   try {
+    await ready;
     const { componentize } = await import('@bytecodealliance/componentize-js');
     const result = await componentize({
       sourcePath: request.sourcePath,
