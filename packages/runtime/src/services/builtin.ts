@@ -1,5 +1,10 @@
 import { type AwsServiceOptions, createAwsServices } from './aws/index.js';
-import { type CacheServiceOptions, createCacheServices } from './cache/index.js';
+import {
+  type CacheBackend,
+  type CacheServiceOptions,
+  createCacheBackend,
+  createCacheServices,
+} from './cache/index.js';
 import { createHttpService, type HttpServiceOptions } from './http/index.js';
 import { type ConsoleLogOptions, createLogServices, LogRouter } from './log/index.js';
 import { createTokenServices, TokenAuthority, type TokenAuthorityOptions } from './token/index.js';
@@ -37,13 +42,15 @@ export interface BuiltinServiceOptions {
 export interface BuiltinServices {
   /** One service per WIT interface. */
   readonly services: HostService[];
+  /** The store behind the cache-scalar and cache-list services (`host.cache(name)` reads and seeds it). */
+  readonly cache: CacheBackend;
   /** Where `momento:topic` publishes and topic log destinations go. */
   readonly topics: TopicBus;
   /** Function and system logs. */
   readonly logs: LogRouter;
   /** Signs and verifies disposable tokens. */
   readonly tokens: TokenAuthority;
-  /** Closes the shared state (log router, and the topic bus unless it was given). */
+  /** Closes the shared state (log router, and the topic bus and cache store unless they were given). */
   close(): Promise<void>;
 }
 
@@ -60,18 +67,28 @@ export function builtinServices(options: BuiltinServiceOptions = {}): BuiltinSer
   const logs = new LogRouter({ topics, console: options.log });
   const tokens =
     options.tokens instanceof TokenAuthority ? options.tokens : new TokenAuthority(options.tokens);
+  const ownsCache = options.cache?.backend === undefined;
+  const cache = options.cache?.backend ?? createCacheBackend({ ...options.cache, url: options.valkeyUrl });
   const services: HostService[] = [
-    ...createCacheServices({ ...options.cache, url: options.valkeyUrl }),
+    ...createCacheServices({ ...options.cache, backend: cache }),
     ...createTopicServices({ bus: topics }),
     ...createLogServices({ router: logs }),
     ...createTokenServices({ authority: tokens }),
-    createHttpService(options.http),
+    createHttpService({
+      ...options.http,
+      // A request no MockAgent interceptor matched fails loudly: an error line in the invocation's logs.
+      onRequestFailed: (ctx, failure) => {
+        if (failure.unmatchedMock) logs.system(ctx, 'error', `outbound HTTP: ${failure.message}`);
+        options.http?.onRequestFailed?.(ctx, failure);
+      },
+    }),
     ...createValkeyServices(options.valkey),
     ...createAwsServices(options.aws),
   ];
   const close = async () => {
     await logs.close();
     if (ownsTopics) await topics.close();
+    if (ownsCache) await cache.close();
   };
-  return { services, topics, logs, tokens, close };
+  return { services, cache, topics, logs, tokens, close };
 }

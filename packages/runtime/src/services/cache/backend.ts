@@ -100,6 +100,11 @@ export interface CacheBackend {
     end: number | undefined,
     ttl: ListWriteTtl,
   ): MaybePromise<number | undefined>;
+  /**
+   * The keys (and list names) of every live item of one cache, in no particular order (tests and
+   * tools: `host.cache(name).keys()`). Optional for backends written elsewhere.
+   */
+  keys?(cache: string): MaybePromise<Uint8Array[]>;
   /** Removes every item of every cache (tests). */
   flush(): MaybePromise<void>;
   close(): MaybePromise<void>;

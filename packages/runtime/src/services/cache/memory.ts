@@ -231,6 +231,17 @@ export class MemoryCacheBackend implements CacheBackend {
     return entry.items.length;
   }
 
+  keys(cache: string): Uint8Array[] {
+    const prefix = `${cache.length}:${cache}:`;
+    const now = this.#now();
+    const out: Uint8Array[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (!id.startsWith(prefix) || entry.expiresAt <= now) continue;
+      out.push(new Uint8Array(Buffer.from(id.slice(prefix.length), 'latin1')));
+    }
+    return out;
+  }
+
   flush(): void {
     this.#entries.clear();
   }

@@ -351,6 +351,21 @@ export class RedisCacheBackend implements CacheBackend {
     return reply === null ? undefined : Number(reply);
   }
 
+  /** The keys of one cache's items, found with SCAN under this backend's prefix. */
+  async keys(cache: string): Promise<Uint8Array[]> {
+    const prefix = `${this.#prefix}${Buffer.byteLength(cache)}:${cache}:`;
+    const skip = Buffer.byteLength(prefix);
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    const out: Uint8Array[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scanBuffer(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = String(next);
+      for (const key of keys) out.push(bytes(key.subarray(skip)));
+    } while (cursor !== '0');
+    return out;
+  }
+
   /** Deletes every key under this backend's prefix (tests). */
   async flush(): Promise<void> {
     let cursor = '0';

@@ -85,8 +85,38 @@ export interface HttpServiceOptions {
   readonly deny?: readonly DestinationRule[];
   /** How the host reaches AWS for `federated` requests. */
   readonly aws?: HttpAwsOptions;
-  /** Send through this undici dispatcher (e.g. a `ProxyAgent`) instead of the service's own pool. */
+  /**
+   * Send through this undici dispatcher instead of the service's own pool: a `ProxyAgent`, or in
+   * tests a `MockAgent` (call `disableNetConnect()` on it so a request no interceptor matches fails
+   * with an error naming it, instead of reaching the network). See docs/testing.md.
+   */
   readonly dispatcher?: Dispatcher;
+  /**
+   * Told about every request that failed before a response arrived (the guest gets the same
+   * message as an `HttpError`). `unmatchedMock` is true when a `MockAgent` dispatcher had no
+   * interceptor for it; the built-in host logs those as an `error` system log line of the invocation.
+   */
+  readonly onRequestFailed?: (ctx: InvocationContext, failure: HttpRequestFailure) => void;
+}
+
+/**
+ * A request that failed before a response arrived, as {@link HttpServiceOptions.onRequestFailed}
+ * sees it.
+ *
+ * @example
+ * ```ts
+ * createHttpService({ onRequestFailed: (ctx, f) => console.warn(`${f.method} ${f.url}: ${f.message}`) });
+ * ```
+ */
+export interface HttpRequestFailure {
+  /** The request's method. */
+  readonly method: string;
+  /** The request's URL as the guest gave it. */
+  readonly url: string;
+  /** What the guest is told. */
+  readonly message: string;
+  /** Whether a `MockAgent` dispatcher found no interceptor for the request. */
+  readonly unmatchedMock: boolean;
 }
 
 /**
@@ -213,7 +243,22 @@ export function createHttpService(options: HttpServiceOptions = {}): HostService
     try {
       return { tag: 'ok', val: await send(ctx, request) };
     } catch (e) {
-      if (e instanceof HttpServiceError) return { tag: 'err', val: e.wit };
+      if (e instanceof HttpServiceError) {
+        if (options.onRequestFailed) {
+          const failure: HttpRequestFailure = {
+            method: String(request?.verb ?? ''),
+            url: String(request?.url),
+            message: e.message,
+            unmatchedMock: e instanceof UnmatchedMockError,
+          };
+          try {
+            options.onRequestFailed(ctx, failure);
+          } catch {
+            // A throwing observer must not change what the guest gets.
+          }
+        }
+        return { tag: 'err', val: e.wit };
+      }
       console.error(`[momento:http] internal error while calling ${String(request?.url)}:`, e);
       return { tag: 'err', val: { tag: 'internal-error' } };
     }
@@ -282,7 +327,7 @@ export function createHttpService(options: HttpServiceOptions = {}): HostService
       });
     } catch (e) {
       ctx.signal.removeEventListener('abort', onAbort);
-      throw describeFailure(e, url, settings, ctx.signal.aborted);
+      throw describeFailure(e, url, settings, ctx.signal.aborted, method);
     }
 
     const raw = response.headers as unknown as string[];
@@ -425,11 +470,18 @@ async function collect(body: HostBody): Promise<Uint8Array> {
   return out;
 }
 
+/** A request a `MockAgent` dispatcher had no interceptor for (see {@link HttpServiceOptions.dispatcher}). */
+class UnmatchedMockError extends HttpServiceError {}
+
+/** undici's MockNotMatchedError codes (7.x, and older releases). */
+const MOCK_NOT_MATCHED = new Set(['UND_MOCK_ERR_MOCK_NOT_MATCHED', 'UND_ERR_MOCK_NOT_MATCHED']);
+
 function describeFailure(
   e: unknown,
   url: URL,
   settings: { connectTimeoutMs: number; headersTimeoutMs: number },
   invocationEnded: boolean,
+  method = 'GET',
 ): HttpServiceError {
   if (e instanceof HttpServiceError) return e;
   const prefix = `error sending request for url (${url.href})`;
@@ -440,6 +492,12 @@ function describeFailure(
   };
   const inner = err.errors?.[0] ?? err.cause;
   const code = err.code ?? inner?.code;
+  if (MOCK_NOT_MATCHED.has(code ?? '') || err.name === 'MockNotMatchedError') {
+    return new UnmatchedMockError({
+      tag: 'request-error',
+      val: `${prefix}: no MockAgent interceptor matched ${method} ${url.href} (${err.message}); add one with mockAgent.get('${url.origin}').intercept({ path: '${url.pathname}${url.search}', method: '${method}' }).reply(...)`,
+    });
+  }
   const target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
   switch (code) {
     case 'ECONNREFUSED':

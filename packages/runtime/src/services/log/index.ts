@@ -137,6 +137,7 @@ export class LogRouter {
   readonly #invocations = new Map<string, InvocationLogs>();
   readonly #records: LogRecord[] = [];
   readonly #recordLimit: number;
+  readonly #listeners = new Set<(record: LogRecord, ctx: InvocationContext) => void>();
 
   /**
    * @param options - topic bus, console and CloudWatch sinks.
@@ -169,6 +170,37 @@ export class LogRouter {
   /** The last records routed (function and system), oldest first. */
   get records(): readonly LogRecord[] {
     return this.#records;
+  }
+
+  /**
+   * Calls `listener` with every record routed from now on (function and system), with the
+   * context of the invocation it belongs to. The host uses it to give each invocation its own
+   * logs (`res.logs`). Returns a function that removes the listener.
+   *
+   * @example
+   * ```ts
+   * const stop = router.onRecord((record, ctx) => console.log(ctx.invocationId, record.message));
+   * stop();
+   * ```
+   */
+  onRecord(listener: (record: LogRecord, ctx: InvocationContext) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Forgets the records kept for {@link LogRouter.records} (tests: between two cases).
+   *
+   * @example
+   * ```ts
+   * router.clear();
+   * router.records.length; // 0
+   * ```
+   */
+  clear(): void {
+    this.#records.length = 0;
   }
 
   #state(ctx: InvocationContext): InvocationLogs {
@@ -263,6 +295,13 @@ export class LogRouter {
     this.#records.push(record);
     if (this.#records.length > this.#recordLimit)
       this.#records.splice(0, this.#records.length - this.#recordLimit);
+    for (const listener of this.#listeners) {
+      try {
+        listener(record, ctx);
+      } catch {
+        // A throwing listener must not break the guest's log call.
+      }
+    }
     const out = this.#console;
     if (out && passes(level, kind === 'function' ? out.level : out.systemLevel)) {
       out.write(
@@ -318,6 +357,7 @@ export class LogRouter {
   /** Releases the topic bus if the router created it. */
   async close(): Promise<void> {
     this.#invocations.clear();
+    this.#listeners.clear();
     if (this.#ownsTopics) await this.#topics.close();
   }
 }
