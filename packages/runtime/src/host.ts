@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { createCacheView } from './cache-view.js';
+import { buildEntryBytes, defaultFunctionName, isSourceEntry } from './entry.js';
 import { concat, HostStream } from './host-stream.js';
 import {
   checkImports,
@@ -34,7 +36,8 @@ import {
   type ToWorker,
 } from './protocol.js';
 import { type BuiltinServices, builtinServices } from './services/builtin.js';
-import type { LogRouter } from './services/log/index.js';
+import { CACHE_SCALAR_INTERFACE } from './services/cache/index.js';
+import type { LogRecord, LogRouter } from './services/log/index.js';
 import type { TokenAuthority } from './services/token/index.js';
 import type { TopicBus } from './services/topic/index.js';
 import {
@@ -46,6 +49,7 @@ import {
 import { httpErrorEvent } from './sse.js';
 import type {
   BodyInput,
+  CacheView,
   FunctionHandle,
   Host,
   HostLimits,
@@ -55,6 +59,7 @@ import type {
   InvokeResponse,
   LoadOptions,
   SpawnOutcome,
+  SpawnRecord,
   StreamingResponse,
 } from './types.js';
 import { MemoryCapError } from './wasm-memory.js';
@@ -170,18 +175,41 @@ function invocationPath(path: string | undefined): string | undefined {
 }
 
 function errorResponse(error: InvocationError): InvokeResponse {
-  return textResponse(error.status, error.message);
+  return textResponse(error.status, error.message, NO_CAPTURE);
 }
 
-function textResponse(status: number, message: string): InvokeResponse {
-  return makeResponse(status, [['content-type', 'text/plain; charset=utf-8']], encoder.encode(message));
+/** What one invocation's caller reads besides the answer: its log records and the spawns it started. */
+interface Capture {
+  readonly logs: LogRecord[];
+  readonly spawns: SpawnRecord[];
 }
 
-function makeResponse(status: number, headers: [string, string][], body: Uint8Array): InvokeResponse {
+const NO_CAPTURE: Capture = Object.freeze({
+  logs: Object.freeze([]) as unknown as LogRecord[],
+  spawns: Object.freeze([]) as unknown as SpawnRecord[],
+});
+
+function textResponse(status: number, message: string, capture: Capture): InvokeResponse {
+  return makeResponse(
+    status,
+    [['content-type', 'text/plain; charset=utf-8']],
+    encoder.encode(message),
+    capture,
+  );
+}
+
+function makeResponse(
+  status: number,
+  headers: [string, string][],
+  body: Uint8Array,
+  capture: Capture,
+): InvokeResponse {
   return {
     status,
     headers,
     body,
+    logs: capture.logs,
+    spawns: capture.spawns,
     header(name: string) {
       const lower = name.toLowerCase();
       return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
@@ -193,6 +221,78 @@ function makeResponse(status: number, headers: [string, string][], body: Uint8Ar
       return JSON.parse(decoder.decode(body)) as T;
     },
   };
+}
+
+/** A host line about an invocation, as one of its log records. */
+function systemRecord(ctx: InvocationContext, level: HostLogEntry['level'], message: string): LogRecord {
+  return {
+    kind: 'system',
+    level,
+    message,
+    functionName: ctx.functionName,
+    cacheName: ctx.cacheName,
+    invocationId: ctx.invocationId,
+    time: Date.now(),
+  };
+}
+
+const payloadDecoder = new TextDecoder();
+
+/** A {@link SpawnRecord} the spawn service fills in as the spawned invocation runs. */
+class SpawnRecordImpl implements SpawnRecord {
+  readonly name: string;
+  readonly cache: string;
+  readonly payload: Uint8Array;
+  readonly spawnedBy: { readonly functionName: string; readonly invocationId: string };
+  readonly time = Date.now();
+  readonly refused: 'function-not-found' | 'limit' | undefined;
+  readonly logs: LogRecord[] = [];
+  readonly finished: Promise<SpawnOutcome | undefined>;
+  #invocationId: string | undefined;
+  #outcome: SpawnOutcome | undefined;
+  #resolve!: (outcome: SpawnOutcome | undefined) => void;
+
+  constructor(
+    ctx: InvocationContext,
+    name: string,
+    payload: Uint8Array,
+    refused: 'function-not-found' | 'limit' | undefined,
+  ) {
+    this.name = name;
+    this.cache = ctx.cacheName;
+    this.payload = payload;
+    this.spawnedBy = { functionName: ctx.functionName, invocationId: ctx.invocationId };
+    this.refused = refused;
+    this.finished = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+    if (refused) this.#resolve(undefined);
+  }
+
+  get invocationId(): string | undefined {
+    return this.#invocationId;
+  }
+
+  get outcome(): SpawnOutcome | undefined {
+    return this.#outcome;
+  }
+
+  started(invocationId: string): void {
+    this.#invocationId = invocationId;
+  }
+
+  settle(outcome: SpawnOutcome): void {
+    this.#outcome = outcome;
+    this.#resolve(outcome);
+  }
+
+  text(): string {
+    return payloadDecoder.decode(this.payload);
+  }
+
+  json<T = unknown>(): T {
+    return JSON.parse(this.text()) as T;
+  }
 }
 
 function callFailure(target: CallTarget | undefined, error: unknown): string {
@@ -328,6 +428,8 @@ interface Job {
   message: InvokeMessage | SpawnMessage;
   requestBody: Uint8Array;
   ctx: InvocationContext;
+  /** Its log records and the spawns it started (`res.logs`, `res.spawns`). */
+  capture: Capture;
   abort: AbortController;
   streams: Map<number, HostStream>;
   /** Host resources the guest holds handles to, by id (see docs/runtime.md "Writing a host service"). */
@@ -438,11 +540,16 @@ class HostImpl implements Host {
     name: op,
   }));
   readonly #callIds = new Map<string, number>();
+  /** Each running invocation's capture, by its context (the log router and spawn service know the context). */
+  readonly #captures = new WeakMap<InvocationContext, Capture>();
+  readonly #spawns: SpawnRecordImpl[] = [];
+  readonly #spawnLimit: number;
   #closed = false;
 
   constructor(options: HostOptions, url: URL, cacheDir: string) {
     this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
     this.#cacheDir = cacheDir;
+    this.#spawnLimit = options.spawnRecordLimit ?? 1000;
     this.#spares = options.spares ?? 2;
     this.#log = options.logger ?? defaultLogger;
     this.#workerUrl = url;
@@ -450,6 +557,7 @@ class HostImpl implements Host {
     this.topics = this.#builtins.topics;
     this.logs = this.#builtins.logs;
     this.tokens = this.#builtins.tokens;
+    this.logs.onRecord((record, ctx) => this.#captures.get(ctx)?.logs.push(record));
     for (const service of [...this.#builtins.services, spawnService(this), ...(options.services ?? [])]) {
       this.#services.set(service.interface, service);
     }
@@ -477,6 +585,53 @@ class HostImpl implements Host {
     return this.#byName.get(`${cache}/${name}`)?.handle;
   }
 
+  cache(name = 'default'): CacheView {
+    const builtin = this.#builtins.services.find((s) => s.interface === CACHE_SCALAR_INTERFACE);
+    if (this.#services.get(CACHE_SCALAR_INTERFACE) !== builtin) {
+      throw new Error(
+        `host.cache('${name}'): createHost({ services }) replaced ${CACHE_SCALAR_INTERFACE}, so the functions do not use the host's cache store; read your own service's state instead, or share a store with createHost({ backends: { cache: { backend } } })`,
+      );
+    }
+    return createCacheView(this.#builtins.cache, name);
+  }
+
+  get spawns(): readonly SpawnRecord[] {
+    return this.#spawns;
+  }
+
+  /** Records a spawn a function asked for (see {@link spawnService}). */
+  recordSpawn(
+    ctx: InvocationContext,
+    name: string,
+    payload: Uint8Array,
+    refused?: 'function-not-found' | 'limit',
+  ): SpawnRecordImpl {
+    const record = new SpawnRecordImpl(ctx, name, payload, refused);
+    this.#spawns.push(record);
+    if (this.#spawns.length > this.#spawnLimit)
+      this.#spawns.splice(0, this.#spawns.length - this.#spawnLimit);
+    this.#captures.get(ctx)?.spawns.push(record);
+    return record;
+  }
+
+  async reset(): Promise<void> {
+    await this.#builtins.cache.flush();
+    this.topics.clearPublished();
+    this.logs.clear();
+    this.#spawns.length = 0;
+  }
+
+  /** A host line about an invocation: to the host's logger, and into the invocation's own logs. */
+  #invocationLog(
+    ctx: InvocationContext,
+    capture: Capture,
+    level: HostLogEntry['level'],
+    message: string,
+  ): void {
+    this.log({ level, message, functionName: ctx.functionName, invocationId: ctx.invocationId });
+    capture.logs.push(systemRecord(ctx, level, message));
+  }
+
   findSpawnable(cache: string, name: string): LoadedFunction | undefined {
     const fn = this.#byName.get(`${cache}/${name}`);
     return fn?.kind === 'spawn' ? fn : undefined;
@@ -486,13 +641,27 @@ class HostImpl implements Host {
     return this.#queue.length >= this.limits.maxQueued;
   }
 
-  async load(component: string | Uint8Array, options: LoadOptions): Promise<FunctionHandle> {
+  async load(component: string | Uint8Array, loadOptions: LoadOptions = {}): Promise<FunctionHandle> {
     if (this.#closed) throw new Error('the host is closed; create a new one with createHost()');
-    if (!options?.name)
-      throw new LoadError('host.load needs a function name: host.load(path, { name: "my-fn" })');
+    if (!loadOptions.name && typeof component !== 'string')
+      throw new LoadError(
+        'host.load of component bytes needs a function name: host.load(bytes, { name: "my-fn" })',
+      );
+    const options = {
+      ...loadOptions,
+      name: loadOptions.name || defaultFunctionName(component as string),
+    };
     const cache = options.cache ?? 'default';
     let bytes: Uint8Array;
-    if (typeof component === 'string') {
+    if (typeof component === 'string' && isSourceEntry(component)) {
+      try {
+        bytes = await buildEntryBytes(component, this.#cacheDir, options.build);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new LoadError(`Function '${options.name}': building ${component} failed:\n${message}`);
+      }
+      if (this.#closed) throw new Error('the host was closed while the function was being built');
+    } else if (typeof component === 'string') {
       try {
         bytes = new Uint8Array(await readFile(component));
       } catch (error) {
@@ -681,33 +850,46 @@ class HostImpl implements Host {
     };
   }
 
-  #context(fn: LoadedFunction, invocationId: string, abort: AbortController): InvocationContext {
-    return { functionName: fn.name, cacheName: fn.cache, invocationId, signal: abort.signal };
+  #context(
+    fn: LoadedFunction,
+    invocationId: string,
+    abort: AbortController,
+    capture: Capture,
+  ): InvocationContext {
+    const ctx = { functionName: fn.name, cacheName: fn.cache, invocationId, signal: abort.signal };
+    this.#captures.set(ctx, capture);
+    return ctx;
   }
 
   async invoke(fn: LoadedFunction, request: InvokeRequest): Promise<InvokeResponse> {
+    const capture: Capture = { logs: [], spawns: [] };
     let res: StreamingResponse;
     try {
-      res = await this.invokeStreaming(fn, request);
+      res = await this.invokeStreaming(fn, request, capture);
     } catch (error) {
-      if (error instanceof InvocationError) return textResponse(error.status, error.message);
+      if (error instanceof InvocationError) return textResponse(error.status, error.message, capture);
       throw error;
     }
     const parts: Uint8Array[] = res.body instanceof ChunkQueue ? (res.body.drainIfEnded() ?? []) : [];
     try {
       for await (const chunk of res.body) parts.push(chunk);
     } catch (error) {
-      if (error instanceof InvocationError) return textResponse(error.status, error.message);
+      if (error instanceof InvocationError) return textResponse(error.status, error.message, capture);
       throw error;
     }
     return makeResponse(
       res.status,
       res.headers.map(([n, v]) => [n, v]),
       concat(parts),
+      capture,
     );
   }
 
-  invokeStreaming(fn: LoadedFunction, request: InvokeRequest): Promise<StreamingResponse> {
+  invokeStreaming(
+    fn: LoadedFunction,
+    request: InvokeRequest,
+    capture: Capture = { logs: [], spawns: [] },
+  ): Promise<StreamingResponse> {
     if (fn.kind !== 'web') {
       return Promise.reject(
         new Error(`'${fn.name}' is a spawn function; call fn.spawn(payload) instead of invoke`),
@@ -715,14 +897,15 @@ class HostImpl implements Host {
     }
     const invocationId = request.invocationId ?? randomUUID();
     const body = toBytes(request.body);
+    const abort = new AbortController();
+    const ctx = this.#context(fn, invocationId, abort, capture);
     const log = (level: HostLogEntry['level'], message: string) =>
-      this.log({ level, message, functionName: fn.name, invocationId });
+      this.#invocationLog(ctx, capture, level, message);
     if (body.length > this.limits.requestBodyBytes) {
       const message = `request body of ${body.length} bytes is larger than the limit of ${this.limits.requestBodyBytes} bytes (limits.requestBodyBytes)`;
       log('warn', message);
       return Promise.reject(new InvocationError(413, message));
     }
-    const abort = new AbortController();
     const message: InvokeMessage = {
       type: 'invoke',
       id: this.#nextId++,
@@ -755,6 +938,8 @@ class HostImpl implements Host {
             return mode;
           },
           body: queue,
+          logs: capture.logs,
+          spawns: capture.spawns,
         });
       };
       const push = (bytes: Uint8Array): boolean => {
@@ -775,7 +960,8 @@ class HostImpl implements Host {
         message,
         requestBody: body,
         abort,
-        ctx: this.#context(fn, invocationId, abort),
+        ctx,
+        capture,
         streams: new Map(),
         resources: new Map(),
         resourceIds: new Map(),
@@ -833,7 +1019,7 @@ class HostImpl implements Host {
     },
   ): Promise<void> {
     const log = (level: HostLogEntry['level'], message: string) =>
-      this.log({ level, message, functionName: job.fn.name, invocationId: job.ctx.invocationId });
+      this.#invocationLog(job.ctx, job.capture, level, message);
     try {
       if (done.streamed === 'no' || !out.headSent()) {
         if (done.status < 100 || done.status > 999) {
@@ -883,7 +1069,11 @@ class HostImpl implements Host {
     }
   }
 
-  spawn(fn: LoadedFunction, payload: Uint8Array): Promise<SpawnOutcome> {
+  /**
+   * Runs a spawn function. `record` is given when a function started it (the spawn service): it
+   * gets the invocation id, the logs and, when it finishes, the outcome.
+   */
+  spawn(fn: LoadedFunction, payload: Uint8Array, record?: SpawnRecordImpl): Promise<SpawnOutcome> {
     if (fn.kind !== 'spawn') {
       return Promise.reject(
         new Error(`'${fn.name}' is a web function; call fn.invoke(request) instead of spawn`),
@@ -891,7 +1081,10 @@ class HostImpl implements Host {
     }
     const invocationId = randomUUID();
     const abort = new AbortController();
-    return new Promise<SpawnOutcome>((resolve) => {
+    const capture: Capture = { logs: record?.logs ?? [], spawns: [] };
+    const ctx = this.#context(fn, invocationId, abort, capture);
+    record?.started(invocationId);
+    const outcome = new Promise<SpawnOutcome>((resolve) => {
       const job: Job = {
         fn,
         message: {
@@ -904,7 +1097,8 @@ class HostImpl implements Host {
         },
         requestBody: payload,
         abort,
-        ctx: this.#context(fn, invocationId, abort),
+        ctx,
+        capture,
         streams: new Map(),
         resources: new Map(),
         resourceIds: new Map(),
@@ -916,12 +1110,14 @@ class HostImpl implements Host {
         },
         onFail: (status, text) => {
           this.#release(job);
-          this.log({ level: 'error', message: text, functionName: fn.name, invocationId });
+          this.#invocationLog(ctx, capture, 'error', text);
           resolve({ tag: 'trap', val: `${status}: ${text}` });
         },
       };
       this.#submit(job);
     });
+    if (record) void outcome.then((result) => record.settle(result));
+    return outcome;
   }
 
   #submit(job: Job): void {
@@ -1323,12 +1519,12 @@ class HostImpl implements Host {
 
   #dropObject(job: Job, object: HostResource): void {
     const failed = (error: unknown) =>
-      this.log({
-        level: 'warn',
-        message: `dropping a '${object.resource}' resource failed: ${error instanceof Error ? error.message : String(error)}`,
-        functionName: job.fn.name,
-        invocationId: job.ctx.invocationId,
-      });
+      this.#invocationLog(
+        job.ctx,
+        job.capture,
+        'warn',
+        `dropping a '${object.resource}' resource failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     try {
       const done = object.drop();
       if (done && typeof (done as PromiseLike<void>).then === 'function')
@@ -1384,14 +1580,19 @@ function spawnService(host: HostImpl): HostService {
     functions: {
       spawnFunction: ((ctx: InvocationContext, name: string, data: Uint8Array) => {
         const fn = host.findSpawnable(ctx.cacheName, name);
-        if (!fn) return { tag: 'err', val: { tag: 'function-not-found' } };
+        if (!fn) {
+          host.recordSpawn(ctx, name, data, 'function-not-found');
+          return { tag: 'err', val: { tag: 'function-not-found' } };
+        }
         if (host.queueIsFull) {
+          host.recordSpawn(ctx, name, data, 'limit');
           return {
             tag: 'err',
             val: { tag: 'limit', val: 'the host is busy; too many invocations are queued' },
           };
         }
-        void fn.handle.spawn(data).then((outcome) => {
+        const record = host.recordSpawn(ctx, name, data);
+        void host.spawn(fn, data, record).then((outcome) => {
           const note = 'val' in outcome ? `: ${outcome.val}` : '';
           host.log({
             level: outcome.tag === 'ok' || outcome.tag === 'ok-note' ? 'info' : 'warn',

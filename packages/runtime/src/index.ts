@@ -12,6 +12,8 @@
  *
  * @packageDocumentation
  */
+export { createCacheView, DEFAULT_SEED_TTL_MS } from './cache-view.js';
+export { defaultFunctionName, isSourceEntry, SOURCE_EXTENSIONS } from './entry.js';
 export { createHost, InvocationError, LoadError } from './host.js';
 export {
   checkImports,
@@ -22,6 +24,7 @@ export {
   MOMENTO_INTERFACES,
   WASI_POLICY,
 } from './interfaces.js';
+export { MockAgent } from './mock-agent.js';
 export {
   type BuiltinServiceOptions,
   type BuiltinServices,
@@ -33,7 +36,11 @@ export {
   createCacheBackend,
   createCacheServices,
 } from './services/cache/index.js';
-export { createHttpService, type HttpServiceOptions } from './services/http/index.js';
+export {
+  createHttpService,
+  type HttpRequestFailure,
+  type HttpServiceOptions,
+} from './services/http/index.js';
 export {
   type ConsoleLogOptions,
   createLogServices,
@@ -67,14 +74,22 @@ export { HostResource } from './services/types.js';
 export { formatSseEvent, httpErrorEvent, SSE_HEADERS } from './sse.js';
 export type {
   BodyInput,
+  CacheListPushOptions,
+  CacheListView,
+  CacheSeedValue,
+  CacheSetOptions,
+  CacheView,
   FunctionHandle,
   Host,
   HostLimits,
   HostLogEntry,
   HostOptions,
+  InvocationLogRecord,
   InvokeRequest,
   InvokeResponse,
+  LoadBuildOptions,
   LoadOptions,
   SpawnOutcome,
+  SpawnRecord,
   StreamingResponse,
 } from './types.js';

@@ -1,5 +1,6 @@
+import type { BuildOptions } from '@momento-functions/build';
 import type { BuiltinServiceOptions } from './services/builtin.js';
-import type { LogRouter } from './services/log/index.js';
+import type { LogRecord, LogRouter } from './services/log/index.js';
 import type { TokenAuthority } from './services/token/index.js';
 import type { TopicBus } from './services/topic/index.js';
 import type { HostService } from './services/types.js';
@@ -59,6 +60,8 @@ export interface HostOptions {
   cacheDir?: string;
   /** Receives the host's log lines. Default: written to stderr. */
   logger?: (entry: HostLogEntry) => void;
+  /** How many spawns {@link Host.spawns} keeps (the latest). Default 1000. */
+  spawnRecordLimit?: number;
 }
 
 /**
@@ -66,15 +69,46 @@ export interface HostOptions {
  *
  * @example
  * await host.load('fn.wasm', { name: 'greeter', cache: 'my-cache', env: { GREETING: 'hi' } });
+ * await host.load('src/index.ts', { cache: 'my-cache', build: { minify: true } }); // built first
  */
 export interface LoadOptions {
-  /** The function's name (`__FUNCTION_NAME`, and the name spawn-function finds it by). */
-  name: string;
+  /**
+   * The function's name (`__FUNCTION_NAME`, and the name spawn-function finds it by). Required
+   * when loading bytes. For a path, the default is the file's name without its extension
+   * (`greeter.wasm`, `src/greeter.ts` → `greeter`); for an `index.*` entry, the name in the
+   * nearest package.json (without its `@scope/`), else the folder's name.
+   */
+  name?: string;
   /** The function's configuration, given to the guest as environment variables. */
   env?: Readonly<Record<string, string>>;
   /** The cache (namespace) it runs in (`__CACHE_NAME`). Default `default`. */
   cache?: string;
+  /** How a TypeScript/JavaScript entry is built (ignored for a `.wasm` or bytes). */
+  build?: LoadBuildOptions;
 }
+
+/**
+ * Options of the build {@link Host.load} runs for a TypeScript/JavaScript entry: those of
+ * `build()` from `@momento-functions/build`, less `entry` and `outFile` (the host reads the
+ * component from its cache folder). The build is content-hash cached: an unchanged entry is
+ * not componentized again.
+ *
+ * @example
+ * await host.load('src/index.ts', { build: { kind: 'web', tsconfig: 'tsconfig.json', define: { DEBUG: 'true' } } });
+ */
+export type LoadBuildOptions = Omit<BuildOptions, 'entry' | 'outFile'>;
+
+/**
+ * One log record of an invocation, in the order it was made: the function's own (`kind:
+ * 'function'`: its `log` calls and, through the build, `console.*`) and the host's lines about
+ * it (`kind: 'system'`: a trap, a limit, an outbound request no MockAgent interceptor matched).
+ *
+ * @example
+ * const res = await fn.invoke({ body: 'Ada' });
+ * expect(res.logs.filter((r) => r.level === 'error')).toEqual([]);
+ * expect(res.logs.map((r) => r.message)).toContainEqual(expect.stringContaining('greeting Ada'));
+ */
+export type InvocationLogRecord = LogRecord;
 
 /** A body given to the host: text (UTF-8), bytes, or nothing. */
 export type BodyInput = string | Uint8Array | ArrayBuffer | ArrayBufferView;
@@ -122,6 +156,10 @@ export interface InvokeResponse {
   readonly headers: readonly (readonly [string, string])[];
   /** The body. */
   readonly body: Uint8Array;
+  /** The invocation's log records (function and host lines), oldest first. */
+  readonly logs: readonly InvocationLogRecord[];
+  /** The spawn functions this invocation started (each also in {@link Host.spawns}). */
+  readonly spawns: readonly SpawnRecord[];
   /** The first header of that name (case-insensitive). */
   header(name: string): string | undefined;
   /** The body as UTF-8 text. */
@@ -150,6 +188,10 @@ export interface StreamingResponse {
   readonly mode: 'sse' | 'raw' | 'complete';
   /** The body, chunk by chunk as it is produced. */
   readonly body: AsyncIterable<Uint8Array>;
+  /** The invocation's log records so far (grows while the function runs). */
+  readonly logs: readonly InvocationLogRecord[];
+  /** The spawn functions this invocation started so far. */
+  readonly spawns: readonly SpawnRecord[];
 }
 
 /**
@@ -167,6 +209,137 @@ export type SpawnOutcome =
   | { readonly tag: 'failed-note'; readonly val: string }
   | { readonly tag: 'host-error'; readonly val: string }
   | { readonly tag: 'trap'; readonly val: string };
+
+/**
+ * A spawn function that a function started with `spawnFunction` (`momento:spawn`), as the host
+ * saw it: what was asked, whether it ran, its outcome and its logs. Listed in
+ * {@link Host.spawns} and in the starting invocation's `res.spawns`.
+ *
+ * @example
+ * const res = await fn.invoke({ body: '{"sku":"A1"}' });
+ * const [spawned] = res.spawns;
+ * expect(spawned?.name).toBe('notify');
+ * expect(await spawned?.finished).toEqual({ tag: 'ok' });
+ * expect(spawned?.logs.map((r) => r.message)).toContainEqual(expect.stringContaining('A1'));
+ */
+export interface SpawnRecord {
+  /** The spawn function asked for. */
+  readonly name: string;
+  /** The cache it was looked up (and runs) in: the starting function's. */
+  readonly cache: string;
+  /** The payload, as the spawn function receives it. */
+  readonly payload: Uint8Array;
+  /** The payload as UTF-8 text. */
+  text(): string;
+  /** The payload parsed as JSON. */
+  json<T = unknown>(): T;
+  /** The function and invocation that started it. */
+  readonly spawnedBy: { readonly functionName: string; readonly invocationId: string };
+  /** Epoch ms when it was asked for. */
+  readonly time: number;
+  /**
+   * Why the host did not start it — the error the starting function got: `function-not-found`
+   * (no spawn function of that name in the cache) or `limit` (the host's queue was full).
+   * `undefined` when it started.
+   */
+  readonly refused: 'function-not-found' | 'limit' | undefined;
+  /** The spawned invocation's id (`undefined` when refused). */
+  readonly invocationId: string | undefined;
+  /** Its outcome once it finished; `undefined` while it runs or when it was refused. */
+  readonly outcome: SpawnOutcome | undefined;
+  /** Resolves with the outcome when it finishes (at once with `undefined` when it was refused). */
+  readonly finished: Promise<SpawnOutcome | undefined>;
+  /** The spawned invocation's log records so far. */
+  readonly logs: readonly InvocationLogRecord[];
+}
+
+/** Options of {@link CacheView.set}. */
+export interface CacheSetOptions {
+  /** Time to live in milliseconds (a positive integer). Default 3 600 000 (one hour). */
+  ttlMs?: number;
+}
+
+/** Options of {@link CacheListView.push} and {@link CacheListView.pushFront}. */
+export interface CacheListPushOptions {
+  /** Time to live of the list in milliseconds, set on every push. Default 3 600 000 (one hour). */
+  ttlMs?: number;
+  /** Keep at most this many elements, dropping from the other end (0: no limit). Default 0. */
+  truncateToSize?: number;
+}
+
+/**
+ * A value to seed: strings are stored as UTF-8, bytes as they are, anything else (numbers,
+ * booleans, `null`, objects, arrays) as compact JSON — as `@momento-functions/cache` stores them.
+ */
+export type CacheSeedValue = string | Uint8Array | null | boolean | number | object;
+
+/**
+ * One cache of a host, read and seeded from a test: the same store the functions' `momento:cache-*`
+ * calls use (the embedded one, or Valkey/Redis with `backends.valkeyUrl`). Keys and list names
+ * are strings (UTF-8) or bytes.
+ *
+ * @example
+ * const cache = host.cache('my-cache');
+ * await cache.set('price:A1', { cents: 500 }, { ttlMs: 60_000 });
+ * await fn.invoke({ body: '{"sku":"A1"}' });
+ * expect(await cache.getJson('last-order')).toEqual({ sku: 'A1' });
+ * expect(await cache.list('orders').range()).toHaveLength(1);
+ */
+export interface CacheView {
+  /** The cache's name (`__CACHE_NAME` of the functions that use it). */
+  readonly name: string;
+  /** The value as UTF-8 text, or `undefined` when missing or expired. */
+  get(key: string | Uint8Array): Promise<string | undefined>;
+  /** The value's bytes, or `undefined`. */
+  getBytes(key: string | Uint8Array): Promise<Uint8Array | undefined>;
+  /** The value parsed as JSON, or `undefined`. */
+  getJson<T = unknown>(key: string | Uint8Array): Promise<T | undefined>;
+  /** Stores a value (see {@link CacheSeedValue} for the encoding). */
+  set(key: string | Uint8Array, value: CacheSeedValue, options?: CacheSetOptions): Promise<void>;
+  /** Removes an item (a value or a list). */
+  delete(key: string | Uint8Array): Promise<void>;
+  /** The keys and list names of every live item of this cache, sorted. */
+  keys(): Promise<string[]>;
+  /** Removes every item of this cache (other caches keep theirs). */
+  clear(): Promise<void>;
+  /** A list of this cache. */
+  list(name: string | Uint8Array): CacheListView;
+}
+
+/**
+ * One list of a {@link CacheView}.
+ *
+ * @example
+ * const queue = host.cache('my-cache').list('queue');
+ * await queue.push(['a', 'b']);
+ * await queue.pushFront('z');
+ * expect(await queue.range()).toEqual(['z', 'a', 'b']);
+ * expect(await queue.length()).toBe(3);
+ */
+export interface CacheListView {
+  /** The list's name. */
+  readonly name: string;
+  /** Appends one value or several (in order); answers the new length. */
+  push(values: CacheSeedValue | readonly CacheSeedValue[], options?: CacheListPushOptions): Promise<number>;
+  /** Prepends one value or several (kept in the given order); answers the new length. */
+  pushFront(
+    values: CacheSeedValue | readonly CacheSeedValue[],
+    options?: CacheListPushOptions,
+  ): Promise<number>;
+  /**
+   * The elements from `start` (inclusive) to `end` (exclusive) as UTF-8 text; negative indexes
+   * count from the back. An empty array when the list does not exist.
+   */
+  range(start?: number, end?: number): Promise<string[]>;
+  /** As {@link CacheListView.range}, as bytes. */
+  rangeBytes(start?: number, end?: number): Promise<Uint8Array[]>;
+  /** As {@link CacheListView.range}, each element parsed as JSON. */
+  rangeJson<T = unknown>(start?: number, end?: number): Promise<T[]>;
+  /** The number of elements (0 when the list does not exist). */
+  length(): Promise<number>;
+  /** Removes the list. */
+  delete(): Promise<void>;
+}
 
 /**
  * A loaded function.
@@ -202,8 +375,18 @@ export interface FunctionHandle {
  * try { const fn = await host.load('fn.wasm', { name: 'fn' }); } finally { await host.close(); }
  */
 export interface Host {
-  /** Loads a component from a path or its bytes. Throws a {@link LoadError} naming each import that would not link. */
-  load(component: string | Uint8Array, options: LoadOptions): Promise<FunctionHandle>;
+  /**
+   * Loads a function: a component (`.wasm` path or bytes), or a TypeScript/JavaScript entry
+   * (`.ts`, `.mts`, `.cts`, `.tsx`, `.js`, `.mjs`, `.cjs`, `.jsx`), which is built first with
+   * `@momento-functions/build` (content-hash cached, so an unchanged entry is not componentized
+   * again). Throws a {@link LoadError}: with the build's message (file:line:col) when the entry
+   * does not build, naming each import that would not link otherwise.
+   *
+   * @example
+   * const fn = await host.load('src/index.ts', { cache: 'my-cache' }); // name from package.json
+   * const other = await host.load('dist/other.wasm', { name: 'other' });
+   */
+  load(component: string | Uint8Array, options?: LoadOptions): Promise<FunctionHandle>;
   /** A loaded function by cache and name. */
   get(cache: string, name: string): FunctionHandle | undefined;
   /** The limits in force. */
@@ -214,6 +397,34 @@ export interface Host {
   readonly logs: LogRouter;
   /** Signs and verifies the disposable tokens functions generate. */
   readonly tokens: TokenAuthority;
+  /**
+   * One cache of this host, to seed before an invocation and read after it: the store the
+   * built-in cache services use. Throws when `createHost({ services })` replaced the
+   * cache-scalar service (the functions would not see what you seed).
+   *
+   * @example
+   * await host.cache('my-cache').set('greeting', 'hi', { ttlMs: 60_000 });
+   * expect(await host.cache('my-cache').keys()).toEqual(['greeting']);
+   */
+  cache(name?: string): CacheView;
+  /**
+   * The spawn functions that functions on this host started, oldest first (the latest
+   * `spawnRecordLimit`). Wait for them with `await Promise.all(host.spawns.map((s) => s.finished))`.
+   *
+   * @example
+   * await fn.invoke({ body: 'x' });
+   * expect(host.spawns.map((s) => s.name)).toEqual(['notify']);
+   */
+  readonly spawns: readonly SpawnRecord[];
+  /**
+   * Forgets this host's state between tests: every cache item (all of the store: a Valkey/Redis
+   * store loses every key under its prefix), the record of published topic messages, the kept
+   * log records and the spawn records. Loaded functions stay loaded.
+   *
+   * @example
+   * afterEach(() => host.reset());
+   */
+  reset(): Promise<void>;
   /** Stops every sandbox and closes the services. */
   close(): Promise<void>;
 }
