@@ -11,7 +11,14 @@ import type {
   CacheView,
 } from './types.js';
 
-/** The TTL of seeded items and lists when none is given: one hour. */
+/**
+ * The TTL of seeded items and lists when none is given: one hour.
+ *
+ * @example
+ * ```ts
+ * await host.cache('c').set('k', 'v', { ttlMs: DEFAULT_SEED_TTL_MS * 24 }); // a day
+ * ```
+ */
 export const DEFAULT_SEED_TTL_MS = 3_600_000;
 
 const encoder = new TextEncoder();

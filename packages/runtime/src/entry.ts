@@ -9,7 +9,14 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { LoadBuildOptions } from './types.js';
 
-/** The extensions `host.load` builds instead of reading as a component. */
+/**
+ * The extensions `host.load` builds instead of reading as a component.
+ *
+ * @example
+ * ```ts
+ * SOURCE_EXTENSIONS.includes('.ts'); // true
+ * ```
+ */
 export const SOURCE_EXTENSIONS: readonly string[] = [
   '.ts',
   '.mts',
@@ -21,7 +28,15 @@ export const SOURCE_EXTENSIONS: readonly string[] = [
   '.jsx',
 ];
 
-/** Whether a path is a TypeScript/JavaScript entry (built before loading) rather than a component. */
+/**
+ * Whether a path is a TypeScript/JavaScript entry (built before loading) rather than a component.
+ *
+ * @example
+ * ```ts
+ * isSourceEntry('src/index.ts'); // true
+ * isSourceEntry('dist/fn.wasm'); // false
+ * ```
+ */
 export function isSourceEntry(path: string): boolean {
   return SOURCE_EXTENSIONS.includes(extname(path).toLowerCase());
 }

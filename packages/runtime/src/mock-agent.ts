@@ -17,5 +17,11 @@ import { MockAgent as UndiciMockAgent } from 'undici';
  * const host = await createHost({ backends: { http: { dispatcher: http } } });
  */
 export const MockAgent: typeof UndiciMockAgent = UndiciMockAgent;
-/** An instance of {@link MockAgent}. */
+/**
+ * An instance of {@link MockAgent}.
+ *
+ * @example
+ * let http: MockAgent;
+ * beforeAll(() => { http = new MockAgent(); http.disableNetConnect(); });
+ */
 export type MockAgent = UndiciMockAgent;

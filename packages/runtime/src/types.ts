@@ -253,13 +253,23 @@ export interface SpawnRecord {
   readonly logs: readonly InvocationLogRecord[];
 }
 
-/** Options of {@link CacheView.set}. */
+/**
+ * Options of {@link CacheView.set}.
+ *
+ * @example
+ * await host.cache('c').set('session', 'abc', { ttlMs: 5_000 });
+ */
 export interface CacheSetOptions {
   /** Time to live in milliseconds (a positive integer). Default 3 600 000 (one hour). */
   ttlMs?: number;
 }
 
-/** Options of {@link CacheListView.push} and {@link CacheListView.pushFront}. */
+/**
+ * Options of {@link CacheListView.push} and {@link CacheListView.pushFront}.
+ *
+ * @example
+ * await host.cache('c').list('recent').push('visit', { ttlMs: 60_000, truncateToSize: 10 });
+ */
 export interface CacheListPushOptions {
   /** Time to live of the list in milliseconds, set on every push. Default 3 600 000 (one hour). */
   ttlMs?: number;
@@ -270,6 +280,9 @@ export interface CacheListPushOptions {
 /**
  * A value to seed: strings are stored as UTF-8, bytes as they are, anything else (numbers,
  * booleans, `null`, objects, arrays) as compact JSON — as `@momento-functions/cache` stores them.
+ *
+ * @example
+ * const values: CacheSeedValue[] = ['text', new Uint8Array([1, 2]), 42, { name: 'kvc' }];
  */
 export type CacheSeedValue = string | Uint8Array | null | boolean | number | object;
 
