@@ -28,15 +28,20 @@ export type { BuildProgress } from './componentize.js';
 export type { FunctionKind } from './wit.js';
 
 /**
- * The componentize-js features the build turns off: the real platform provides none of them.
+ * The componentize-js features the build turns off: the real platform provides none of them
+ * (stdio and streams are unsupported stubs there, and there is no outgoing `wasi:http`). `clocks`
+ * and `random` stay on: with `random` on, the component imports `wasi:random/random` and
+ * `Math.random()`, `crypto.getRandomValues()` and `crypto.randomUUID()` are seeded per instance,
+ * so they differ in every invocation. (With `random` off they come from a PRNG whose state is in
+ * the snapshot, and every invocation of every function answers the same values.)
  *
  * @example
  * ```ts
  * import { DISABLED_FEATURES } from '@momento-functions/build';
- * DISABLED_FEATURES; // ['stdio', 'random', 'http', 'fetch-event']
+ * DISABLED_FEATURES; // ['stdio', 'http', 'fetch-event']
  * ```
  */
-export const DISABLED_FEATURES = ['stdio', 'random', 'http', 'fetch-event'] as const;
+export const DISABLED_FEATURES = ['stdio', 'http', 'fetch-event'] as const;
 
 /** Bumped when the generated entry/world or the componentize options change meaning. */
 const CACHE_FORMAT = 1;
@@ -112,10 +117,12 @@ export interface BuildReport {
   hash: string;
   /** Whether console.* is forwarded to momento:log (the bundle uses console). */
   consoleToLog: boolean;
-  /** Randomness APIs the bundle uses (deterministic inside a component: see docs/build.md). */
+  /** Randomness APIs the bundle references (`Math.random`, `crypto.getRandomValues`, `crypto.randomUUID`);
+   * served by `wasi:random/random`, fresh in every invocation. Informational: only a call at module
+   * top level is a problem, and it fails the build. */
   randomness: string[];
   timings: { bundleMs: number; componentizeMs: number; totalMs: number };
-  /** Things the user should know (randomness, engine WASI imports). */
+  /** Things the user should know (engine WASI imports). */
   warnings: string[];
 }
 
@@ -338,11 +345,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const wasiImports = meta.imports.filter((i) => i.startsWith('wasi:'));
   const engineWasiImports = wasiImports.filter((i) => !SUPPORTED_WASI.includes(i.replace(/@[^@]+$/, '')));
   const warnings: string[] = [];
-  if (usage.randomness.length > 0) {
-    warnings.push(
-      `the bundle (your code or a dependency) references ${usage.randomness.join(', ')}: inside a Momento Function (no wasi:random) the values are seeded at build time and identical in every instance. Never use them for ids, tokens or secrets; see docs/build.md "Randomness" for safe alternatives.`,
-    );
-  }
   if (engineWasiImports.length > 0) {
     warnings.push(
       `componentize-js's engine also imports ${engineWasiImports.join(', ')}; a TypeScript function never calls them, but a host must provide them for linking.`,

@@ -99,7 +99,8 @@ export function isDeterministicFailure(message: string): boolean {
 
 /**
  * Turn componentize-js's failure text into a `BuildError` that says what to do. Recognised: a host
- * call (or Math.random / crypto) while the module is loaded at build time, an exception thrown by
+ * call (or Math.random / crypto randomness: wizer links no `wasi:random`, so such a value can never
+ * be baked into the snapshot) while the module is loaded at build time, an exception thrown by
  * top-level code, and the entry's own check of the default export.
  */
 export function explainComponentizeFailure(
@@ -120,7 +121,7 @@ export function explainComponentizeFailure(
     const [, iface, fn] = unknown;
     if (iface!.startsWith('wasi:random/')) {
       return new BuildError(
-        `Build of ${entryLabel} failed: Math.random() or crypto.getRandomValues()/randomUUID() is called at module top level (wasi:random '${fn}'). Module top-level code runs once, at build time, inside the snapshot, where no randomness source exists. Move the call into the handler (and read docs/build.md "Randomness": even there the values are the same in every instance).`,
+        `Build of ${entryLabel} failed: Math.random(), crypto.getRandomValues() or crypto.randomUUID() is called at module top level (${iface!.replace(/@[^@]+$/, '')} '${fn}'). Module top-level code runs once, at build time, inside the snapshot that every invocation starts from, so a value drawn there would be the same in every invocation; the build has no randomness source. Move the call into the handler (the function passed to web() or spawn()), where every invocation gets fresh values; to draw a value once per invocation and reuse it, do it lazily on the first call.`,
       );
     }
     if (iface!.startsWith('wasi:cli/environment')) {

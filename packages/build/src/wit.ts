@@ -29,11 +29,15 @@ export const EXPORTED_INTERFACE: Record<FunctionKind, string> = {
 /** The one WASI interface the world imports on purpose, so configuration (env vars) can be read. */
 export const ENVIRONMENT_INTERFACE = 'wasi:cli/environment@0.2.3';
 
-/** The WASI interfaces the real platform supports and a TS function uses on purpose. */
+/**
+ * The WASI interfaces the real platform supports and a TS function uses on purpose: configuration,
+ * the clocks (`Date.now()`, `performance.now()`) and randomness (`Math.random()`, `crypto`).
+ */
 export const SUPPORTED_WASI = [
   'wasi:cli/environment',
   'wasi:clocks/wall-clock',
   'wasi:clocks/monotonic-clock',
+  'wasi:random/random',
 ];
 
 /**
@@ -114,7 +118,7 @@ export function worldImports(
     if (spec.startsWith('wasi:')) {
       if (spec === ENVIRONMENT_INTERFACE) continue;
       throw new BuildError(
-        `The function imports '${spec}'. Only '${ENVIRONMENT_INTERFACE}' may be imported directly: clocks come with the engine (use Date.now() / performance.now()), and the real platform rejects other WASI interfaces at upload.`,
+        `The function imports '${spec}'. Only '${ENVIRONMENT_INTERFACE}' may be imported directly: clocks and randomness come with the engine (use Date.now() / performance.now(), and Math.random() / crypto.getRandomValues() / crypto.randomUUID()), and the real platform rejects most other WASI interfaces at upload.`,
       );
     }
     if (!known.has(spec)) {

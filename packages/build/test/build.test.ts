@@ -46,6 +46,7 @@ describe('build of a web function (raw export shape)', () => {
         'wasi:cli/environment@0.2.12',
         'wasi:clocks/monotonic-clock@0.2.12',
         'wasi:clocks/wall-clock@0.2.12',
+        'wasi:random/random@0.2.12',
         ...ENGINE_WASI,
       ].sort(),
     );
@@ -54,14 +55,18 @@ describe('build of a web function (raw export shape)', () => {
     expect(result.report.warnings.join('\n')).toMatch(/wasi:io\/poll/);
   });
 
-  it('warns about Math.random / crypto.getRandomValues, which repeat in every instance', async () => {
+  it('draws Math.random / crypto.getRandomValues from wasi:random: different in every fresh instance', async () => {
     expect(result.report.randomness).toEqual(['Math.random', 'crypto.getRandomValues']);
-    expect(result.report.warnings.join('\n')).toMatch(/identical in every instance/);
+    expect(result.report.warnings.join('\n')).not.toMatch(/random/i);
     const a = await invokeWeb(result.wasmPath, 'random', { asValue: true });
     const b = await invokeWeb(result.wasmPath, 'random', { asValue: true });
     expect(a.status).toBe(200);
-    // Measured: the same "random" values in two fresh instances.
-    expect(a.text).toBe(b.text);
+    expect(b.status).toBe(200);
+    const [ra, rb] = [a.text, b.text].map((t) => JSON.parse(t) as { r: number; c: number[] });
+    expect(ra!.r).not.toBe(rb!.r);
+    expect(ra!.c).not.toEqual(rb!.c);
+    // With `random` disabled the PRNG state was in the snapshot: this was every instance's first value.
+    expect([ra!.r, rb!.r]).not.toContain(0.48401551228016615);
   });
 
   it('passes a host buffer straight back (zero-copy)', async () => {
@@ -138,10 +143,20 @@ describe('build guards', () => {
     );
   });
 
-  it('fails Math.random at module top level with an explanation', async () => {
-    await expect(
-      build({ entry: join(fixtures, 'top-level-random.ts'), outFile: join(out, 'x.wasm'), kind: 'web' }),
-    ).rejects.toThrow(/Math\.random\(\).*module top level.*Move the call into the handler/s);
+  it('fails Math.random at module top level (it would be baked into the snapshot) with an explanation', async () => {
+    // With `random` enabled too: wizer links no wasi:random, so a top-level draw can never end up
+    // in the snapshot (measured the same for crypto.randomUUID and crypto.getRandomValues).
+    const error = await build({
+      entry: join(fixtures, 'top-level-random.ts'),
+      outFile: join(out, 'x.wasm'),
+      kind: 'web',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
+    const message = (error as BuildError).message;
+    expect(message).toMatch(
+      /Math\.random\(\).*called at module top level \(wasi:random\/random 'get-random-u64'\).*same in every invocation.*Move the call into the handler/s,
+    );
+    expect(message).not.toMatch(/docs\//);
   });
 
   it('fails a top-level exception with its message and the TypeScript position', async () => {

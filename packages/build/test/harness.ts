@@ -1,6 +1,6 @@
 // A minimal host for tests: jco-transpile a component (--instantiation sync --no-wasi-shim) and
 // instantiate it with plain-JS imports (toolchain-notes §3.1). Used until packages/runtime exists.
-import { createHash } from 'node:crypto';
+import { createHash, getRandomValues } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -147,6 +147,11 @@ export async function instantiate(
         return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (ms % 1000) * 1e6 };
       },
       resolution: () => ({ seconds: 0n, nanoseconds: 1e6 }),
+    },
+    // componentize-js's `random` feature: Math.random() and crypto draw from the host per instance.
+    'wasi:random/random': {
+      getRandomBytes: (len: bigint) => getRandomValues(new Uint8Array(Number(len))),
+      getRandomU64: () => getRandomValues(new BigUint64Array(1))[0]!,
     },
     'wasi:io/poll': { Pollable, poll: trap('wasi:io/poll#poll') },
     'wasi:io/error': { Error: IoError },

@@ -53,7 +53,7 @@ describe('world', () => {
       /an interface a function exports/,
     );
     expect(() => worldImports(['wasi:random/random@0.2.3'], known)).toThrow(
-      /Only 'wasi:cli\/environment@0\.2\.3'/,
+      /Only 'wasi:cli\/environment@0\.2\.3'.*randomness come with the engine/,
     );
   });
 
@@ -103,8 +103,16 @@ describe('componentize failures (texts as componentize-js 0.23 reports them)', (
     expect(isDeterministicFailure(hostCall)).toBe(true);
   });
 
-  it('explains randomness at top level', () => {
-    expect(explainComponentizeFailure(random, 'src/a.ts').message).toMatch(/Math\.random\(\).*top level/);
+  it('explains randomness at top level (Math.random, crypto.getRandomValues, crypto.randomUUID)', () => {
+    for (const text of [random, random.replace('get-random-u64', 'get-random-bytes')]) {
+      const message = explainComponentizeFailure(text, 'src/a.ts').message;
+      expect(message).toMatch(
+        /Math\.random\(\), crypto\.getRandomValues\(\) or crypto\.randomUUID\(\) is called at module top level \(wasi:random\/random 'get-random-(u64|bytes)'\)/,
+      );
+      expect(message).toMatch(/same in every invocation.*Move the call into the handler/s);
+      expect(message).not.toMatch(/docs\//);
+    }
+    expect(isDeterministicFailure(random)).toBe(true);
   });
 
   it('explains an exception thrown by top-level code', () => {

@@ -2,7 +2,7 @@
 // content hash), then runs every invocation on a fresh instance whose host imports record each
 // call. The web-function-support functions hand take-once values over only once, and the stream
 // functions return the queued err strings, as the WIT describes.
-import { createHash } from 'node:crypto';
+import { createHash, getRandomValues } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -195,6 +195,11 @@ export async function invoke(wasmPath: string, request: Request = {}): Promise<O
     'wasi:clocks/wall-clock@0.2.3': {
       now: () => ({ seconds: BigInt(Math.floor(Date.now() / 1000)), nanoseconds: 0 }),
       resolution: () => ({ seconds: 0n, nanoseconds: 1 }),
+    },
+    // The build keeps componentize-js's `random` feature: Math.random() and crypto draw from here.
+    'wasi:random/random@0.2.3': {
+      getRandomBytes: (len: bigint) => getRandomValues(new Uint8Array(Number(len))),
+      getRandomU64: () => getRandomValues(new BigUint64Array(1))[0]!,
     },
     'wasi:io/poll@0.2.3': { Pollable, poll: trap('wasi:io/poll') },
     'wasi:io/error@0.2.3': { Error: class {} },
