@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per package (each has its own vitest.config.ts), the examples, and the cross-package
-// suites in tests/.
+// One project per package (each has its own vitest.config.ts), the examples, the cross-package
+// suites in tests/, and the registry test (publish, then install as a user does).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'examples/vitest.config.ts', 'tests/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'examples/vitest.config.ts',
+      'tests/vitest.config.ts',
+      'tests/registry/vitest.config.ts',
+    ],
   },
 });

@@ -29,7 +29,11 @@ function sourcesOf(dir) {
 }
 
 const wanted = new Set();
-for (const file of [join(pkgDir, 'README.md'), ...sourcesOf(join(pkgDir, 'src')), ...sourcesOf(join(pkgDir, 'lib'))]) {
+for (const file of [
+  join(pkgDir, 'README.md'),
+  ...sourcesOf(join(pkgDir, 'src')),
+  ...sourcesOf(join(pkgDir, 'lib')),
+]) {
   if (!existsSync(file)) continue;
   for (const [, doc] of readFileSync(file, 'utf8').matchAll(DOC_LINK)) wanted.add(doc);
 }
@@ -55,4 +59,6 @@ if (wanted.size > 0) {
   mkdirSync(join(pkgDir, 'docs'), { recursive: true });
   for (const doc of [...wanted].sort()) copyFileSync(join(docsDir, doc), join(pkgDir, 'docs', doc));
 }
-console.error(`packed with LICENSE${wanted.size > 0 ? ` and docs/${[...wanted].sort().join(', docs/')}` : ''}`);
+console.error(
+  `packed with LICENSE${wanted.size > 0 ? ` and docs/${[...wanted].sort().join(', docs/')}` : ''}`,
+);
