@@ -4,9 +4,9 @@
  * loads the componentizer), and the default function name of a path.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { defaultFunctionName as nameOfEntry } from '@momento-functions/build/naming';
 import type { LoadBuildOptions } from './types.js';
 
 /**
@@ -41,35 +41,11 @@ export function isSourceEntry(path: string): boolean {
   return SOURCE_EXTENSIONS.includes(extname(path).toLowerCase());
 }
 
-/** Letters, digits, `-`, `_` and `.`: every other character becomes `-`. */
-function cleanName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return cleaned === '' ? 'function' : cleaned;
-}
-
-/** The `name` of the nearest package.json at or above `dir`, without its `@scope/`. */
-function packageName(dir: string): string | undefined {
-  for (let at = dir; ; ) {
-    const file = join(at, 'package.json');
-    if (existsSync(file)) {
-      try {
-        const name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
-        if (typeof name === 'string' && name !== '') return name.replace(/^@[^/]+\//, '');
-      } catch {
-        // An unreadable package.json names nothing; keep looking above it.
-      }
-    }
-    const up = dirname(at);
-    if (up === at) return undefined;
-    at = up;
-  }
-}
-
 /**
- * The name a function loaded from `path` gets when `host.load` is given none: the file's name
- * without its extension; for an `index.*` file, the nearest package.json's name (without its
- * scope), else its folder's name (the folder above `src/`). Characters other than letters,
- * digits, `-`, `_` and `.` become `-`.
+ * The name a function loaded from `path` gets when `host.load` is given none — the same rule
+ * `momento-functions build` names its output by: the file's name without its extension; for an
+ * `index`/`main` file, its folder's name; for `<project>/src/index.ts`, the project's package.json
+ * name without its scope (or the project folder's name).
  *
  * @example
  * ```ts
@@ -78,15 +54,7 @@ function packageName(dir: string): string | undefined {
  * defaultFunctionName('my-fn/src/index.ts'); // 'my-fn' (package.json "@acme/my-fn")
  * ```
  */
-export function defaultFunctionName(path: string): string {
-  const full = resolve(path);
-  const stem = basename(full, extname(full));
-  if (stem !== 'index') return cleanName(stem);
-  const fromPackage = packageName(dirname(full));
-  if (fromPackage) return cleanName(fromPackage);
-  const folder = dirname(full);
-  return cleanName(basename(folder) === 'src' ? basename(dirname(folder)) : basename(folder));
-}
+export const defaultFunctionName: (path: string) => string = nameOfEntry;
 
 /**
  * Builds an entry with `build()` from `@momento-functions/build` and answers the component's

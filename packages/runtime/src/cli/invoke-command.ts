@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultFunctionName } from '@momento-functions/build';
+import { defaultFunctionName } from '@momento-functions/build/naming';
 import { createHost } from '../index.js';
 import { loadConfiguredFunction } from '../server/host-adapter.js';
 import type { ErrorMapper } from '../server/source-map.js';
