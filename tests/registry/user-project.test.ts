@@ -3,7 +3,7 @@
  * throwaway Verdaccio on loopback, then, in a folder outside the repository, a user's first
  * steps run exactly as docs/getting-started.md shows them — `npm create @momento-functions`,
  * `npm install`, `npm test`, `npm run build`, `npx momento-functions invoke`, a type check, and
- * `npm install @momento-functions/cache` followed by another build. Nothing in that folder may
+ * `npm install @momento-functions/cache` followed by another build and a test that seeds the cache. Nothing in that folder may
  * refer to this repository. The commands and their timings are written to
  * `.cache/registry/transcript.md`.
  */
@@ -169,6 +169,29 @@ export default web(extract.json<Greeting>(), ({ name }) => {
     '{"name":"Ada"}',
   ]);
   expect(JSON.parse(cached.stdout)).toEqual({ message: 'Hello, Ada!', visits: 1 });
+
+  // The testing API in a user's project: seed the cache, then read what the function wrote.
+  await writeFile(
+    join(project, 'test', 'visits.test.ts'),
+    `import { createHost } from '@momento-functions/runtime';
+import { expect, it } from 'vitest';
+
+it('counts visits in the cache', async () => {
+  const host = await createHost();
+  try {
+    const fn = await host.load('src/index.ts');
+    await host.cache().set('visits:Ada', '41');
+    const res = await fn.invoke({ body: '{"name":"Ada"}' });
+    expect(res.json()).toEqual({ message: 'Hello, Ada!', visits: 42 });
+    expect(await host.cache().get('visits:Ada')).toBe('42');
+  } finally {
+    await host.close();
+  }
+});
+`,
+  );
+  const seeded = await sh(project, 'npx', ['vitest', 'run', 'test/visits.test.ts']);
+  expect(seeded.stdout).toMatch(/Tests\s+1 passed/);
 
   // 6. Nothing in the project refers to this repository.
   const own = await filesOf(project, (name) => name === 'node_modules' || name === 'dist');

@@ -144,6 +144,22 @@ ${tryIt}
 The function is \`src/index.ts\`; the handler is synchronous, and host calls (cache, HTTP,
 topics, ...) return their results directly. Add a host interface with its package, e.g.
 \`npm install @momento-functions/cache\`.
+
+## Testing
+
+\`test/index.test.ts\` loads the source with \`host.load('src/index.ts')\` (built on the fly, reused
+while nothing changed) and checks the answer and the function's logs (\`res.logs\`). The host
+also lets a test:
+
+- seed and read the cache: \`await host.cache().set('greeting', 'Bonjour')\`, \`await host.cache().get('k')\`,
+  \`host.cache().list('events')\`;
+- answer outbound HTTP with undici's \`MockAgent\` (unmatched requests fail loudly):
+  \`createHost({ backends: { http: { dispatcher: mockAgent } } })\`, with \`MockAgent\` from
+  \`@momento-functions/runtime\`;
+- see the spawns a function started: \`res.spawns\`, \`host.spawns\`;
+- start clean: \`await host.reset()\` between tests, or one host per test file.
+
+The guide: \`node_modules/@momento-functions/runtime/docs/testing.md\`.
 `;
 }
 
