@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type LocalRegistry, startLocalRegistry } from './local-registry.js';
+import { freePort, type LocalRegistry, startLocalRegistry } from './local-registry.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const transcript: string[] = [];
@@ -45,9 +45,15 @@ function userEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs one command as a user would type it, records it in the transcript, fails on a non-zero exit. */
-async function sh(cwd: string, command: string, args: string[], timeoutMs = 600_000): Promise<Ran> {
+async function sh(
+  cwd: string,
+  command: string,
+  args: string[],
+  summary?: (ran: Ran) => string,
+): Promise<Ran> {
+  const timeoutMs = 600_000;
   const shown = `${command} ${args.map((a) => (/[\s'"{}]/.test(a) ? `'${a}'` : a)).join(' ')}`;
-  const where = relative(scratch, cwd) || '.';
+  const where = cwd === repoRoot ? 'the repository' : relative(scratch, cwd) || '.';
   const started = Date.now();
   const ran = await new Promise<Ran>((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,11 +70,12 @@ async function sh(cwd: string, command: string, args: string[], timeoutMs = 600_
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   transcript.push(`$ ${shown}    # in ${where}, ${seconds} s, exit ${ran.code}`);
-  const tail = `${ran.stdout}${ran.stderr}`.trim().split('\n').slice(-12).join('\n');
+  const tail = `${ran.stdout.trimEnd()}\n${ran.stderr}`.trim().split('\n').slice(-12).join('\n');
   if (ran.code !== 0) {
     throw new Error(`\`${shown}\` (in ${cwd}) exited with ${ran.code}:\n${ran.stdout}\n${ran.stderr}`);
   }
-  if (tail) transcript.push(tail.replace(/^/gm, '  '));
+  const shownOutput = summary ? summary(ran) : tail;
+  if (shownOutput) transcript.push(shownOutput.replace(/^/gm, '  '));
   return ran;
 }
 
@@ -81,6 +88,44 @@ async function filesOf(dir: string, skip: (name: string) => boolean): Promise<st
     else out.push(path);
   }
   return out;
+}
+
+/** `npm run serve` as the scaffold's README shows it (on a free port), one request through it, then Ctrl+C. */
+async function serveAndCall(project: string, body: unknown, expected: unknown): Promise<void> {
+  const port = await freePort();
+  const started = Date.now();
+  const server = spawn('npm', ['run', 'serve', '--', '--port', String(port)], {
+    cwd: project,
+    env: userEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  server.stdout.on('data', (d) => (output += d));
+  server.stderr.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}/functions/default/hello`;
+  try {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) }).catch(() => undefined);
+      if (res?.status === 200) {
+        expect(await res.json()).toEqual(expected);
+        break;
+      }
+      if (server.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`npm run serve never answered 200 at ${url} (last: ${res?.status}):\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    if (server.pid !== undefined && server.exitCode === null) process.kill(-server.pid, 'SIGINT');
+    await new Promise((r) => (server.exitCode !== null ? r(undefined) : server.once('exit', r)));
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  transcript.push(
+    `$ npm run serve -- --port ${port}    # in ${relative(scratch, project)}, answered 200 within ${seconds} s, stopped with Ctrl+C`,
+  );
+  transcript.push(`$ curl ${url} -d '${JSON.stringify(body)}'`, `  ${JSON.stringify(expected)}`);
 }
 
 beforeAll(async () => {
@@ -105,7 +150,11 @@ afterAll(async () => {
 
 it('publishes every workspace package, and a new user goes from an empty folder to a tested, built, invoked Function', async () => {
   // 1. Publish, as a release would (prepack ships the LICENSE and the guides).
-  await sh(repoRoot, 'npm', ['publish', '--workspaces', '--registry', registry.url]);
+  await sh(repoRoot, 'npm', ['publish', '--workspaces', '--registry', registry.url], (ran) =>
+    [...`${ran.stdout}${ran.stderr}`.matchAll(/^\+ (@momento-functions\/\S+)$/gm)]
+      .map((m) => `+ ${m[1]}`)
+      .join('\n'),
+  );
   const names = (await readdir(join(repoRoot, 'packages'))).filter((p) =>
     existsSync(join(repoRoot, 'packages', p, 'package.json')),
   );
@@ -139,6 +188,7 @@ it('publishes every workspace package, and a new user goes from an empty folder 
   expect(JSON.parse(hello.stdout)).toEqual({ message: 'Hello, Ada!' });
   expect(hello.stderr).toContain('HTTP 200');
   await sh(project, 'npm', ['run', 'typecheck']);
+  await serveAndCall(project, { name: 'Ada' }, { message: 'Hello, Ada!' });
 
   // 5. A second install (a new host interface) keeps every build working.
   await sh(project, 'npm', ['install', '@momento-functions/cache']);
