@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, parseFunctionFlag } from '../server/config.js';
 import { createConsoleLogger } from '../server/log.js';
-import { type RunningServer, serve } from '../server/serve.js';
-import type { ServableFunction } from '../server/types.js';
+import { type FunctionEvent, type RunningServer, serve } from '../server/serve.js';
+import type { FunctionKind, ServerLogger } from '../server/types.js';
 import { CliError, type CliIO, createProgress, type Style, styleFor } from './ui.js';
 
 export const SERVE_USAGE = `Usage: momento-functions serve [options]
@@ -11,7 +11,9 @@ Serve Momento Functions over HTTP, with Momento's URL shapes.
 
 Functions come from, in order: --function flags, the config file (momento-functions.json in the
 current directory, or --config), else every examples/<name>/ with an index.ts, else the project
-in the current directory (src/index.ts). TypeScript entries are built first (cached).
+in the current directory (src/index.ts). The server listens at once; TypeScript entries are built
+in parallel (one per core, cached builds reused), and each function answers 503 "building…" until
+it is ready, or 500 with its build error if the build fails.
 
 Options:
   -c, --config <file>          config file (default: ./momento-functions.json if present)
@@ -22,6 +24,9 @@ Options:
                                (the old version serves until the new one is ready)
       --auth                   require a token signed by this server (see: momento-functions token)
       --state-dir <dir>        async jobs, dead letters, token key (default .momento-functions)
+  -j, --jobs <n>               builds run at once (default: the number of cores)
+      --wait                   build and load every function before listening, and refuse
+                               to start if one fails
   -q, --quiet                  log only warnings and errors
   -h, --help                   show this help
 
@@ -38,29 +43,51 @@ Examples:
   momento-functions serve -c momento-functions.json --port 9000 --auth
 `;
 
+/** A function as the banner shows it: a ready function, or one still building (kind unknown then). */
+export interface EndpointListing {
+  readonly name: string;
+  readonly cache: string;
+  /** Absent while the function builds and its kind is not configured. */
+  readonly kind?: FunctionKind | undefined;
+  /** Default `ready`. */
+  readonly status?: 'ready' | 'building' | 'failed';
+}
+
+/** The curl line to try one function. */
+function curlLine(url: string, fn: { name: string; cache: string; kind: FunctionKind }): string {
+  return fn.kind === 'web'
+    ? `curl -i ${url}/spaces/${fn.cache}/functions/${fn.name}/invoke -H 'content-type: application/json' -d '{"name":"Ada"}'`
+    : `curl -i -X POST ${url}/spaces/${fn.cache}/functions/${fn.name}/spawn -d 'payload'`;
+}
+
 /**
- * The lines `serve` prints once listening: each function's URLs with a curl line to try it.
+ * The lines `serve` prints once listening: each function's URLs, with a curl line to try it once
+ * its kind is known (functions still building get theirs in the line saying they are ready).
  *
  * @example
  * ```ts
- * process.stdout.write(describeEndpoints('http://127.0.0.1:8080', server.registry.list(), styleFor(process.stdout)));
+ * process.stdout.write(describeEndpoints('http://127.0.0.1:8080', server.registry.describe(), styleFor(process.stdout)));
  * ```
  */
-export function describeEndpoints(url: string, functions: readonly ServableFunction[], style: Style): string {
-  const lines = [`${style.green('Serving')} ${functions.length} function(s) on ${style.bold(url)}`, ''];
+export function describeEndpoints(url: string, functions: readonly EndpointListing[], style: Style): string {
+  const building = functions.filter((fn) => (fn.status ?? 'ready') === 'building').length;
+  const lines = [
+    `${style.green('Serving')} ${functions.length} function(s) on ${style.bold(url)}${
+      building > 0
+        ? ` ${style.dim(`(${building} building: each answers 503 "building…" until it is ready)`)}`
+        : ''
+    }`,
+    '',
+  ];
   for (const fn of functions) {
-    if (fn.kind === 'web') {
-      lines.push(`  ${style.bold(fn.name)} ${style.dim(`(web, cache ${fn.cache})`)}`);
-      lines.push(`    ${url}/functions/${fn.cache}/${fn.name}`);
-      lines.push(
-        `    ${style.cyan(`curl -i ${url}/spaces/${fn.cache}/functions/${fn.name}/invoke -H 'content-type: application/json' -d '{"name":"Ada"}'`)}`,
-      );
-    } else {
-      lines.push(`  ${style.bold(fn.name)} ${style.dim(`(spawn, cache ${fn.cache})`)}`);
-      lines.push(
-        `    ${style.cyan(`curl -i -X POST ${url}/spaces/${fn.cache}/functions/${fn.name}/spawn -d 'payload'`)}`,
-      );
-    }
+    const status = fn.status ?? 'ready';
+    const kind = fn.kind ? `${fn.kind}, ` : '';
+    const state =
+      status === 'ready' ? '' : ` ${status === 'building' ? style.yellow('building…') : style.red('failed')}`;
+    lines.push(`  ${style.bold(fn.name)} ${style.dim(`(${kind}cache ${fn.cache})`)}${state}`);
+    if (fn.kind !== 'spawn') lines.push(`    ${url}/functions/${fn.cache}/${fn.name}`);
+    if (status === 'ready' && fn.kind)
+      lines.push(`    ${style.cyan(curlLine(url, { ...fn, kind: fn.kind }))}`);
     lines.push('');
   }
   lines.push(
@@ -73,7 +100,31 @@ export function describeEndpoints(url: string, functions: readonly ServableFunct
   return lines.join('\n');
 }
 
-/** Parses `serve` arguments and starts the server; resolves once it listens. */
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The line `serve` prints when a function becomes ready (with its curl line) or fails.
+ *
+ * @example
+ * ```ts
+ * describeFunctionEvent('http://127.0.0.1:8080', event, styleFor(process.stdout));
+ * // ✔ echo ready after 23.4 s (web; built in 21.0 s)
+ * ```
+ */
+export function describeFunctionEvent(url: string, event: FunctionEvent, style: Style): string {
+  if (event.type === 'failed') {
+    return `${style.red('✖')} ${style.bold(event.name)} failed after ${seconds(event.totalMs)} (${event.entry}); it answers 500 with the error above until it is fixed\n`;
+  }
+  const build =
+    event.buildMs === undefined
+      ? ''
+      : event.cached
+        ? `; cached build, ${seconds(event.buildMs)}`
+        : `; built in ${seconds(event.buildMs)}`;
+  return `${style.green('✔')} ${style.bold(event.name)} ready after ${seconds(event.totalMs)} ${style.dim(`(${event.kind}${build})`)}\n    ${style.cyan(curlLine(url, event))}\n`;
+}
+
+/** Parses `serve` arguments and starts the server; resolves once it listens (functions may still be building). */
 export async function startServeCommand(argv: string[], io: CliIO): Promise<RunningServer | undefined> {
   const { values } = parseArgs({
     args: argv,
@@ -86,6 +137,8 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       watch: { type: 'boolean', short: 'w' },
       auth: { type: 'boolean' },
       'state-dir': { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
+      wait: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -101,10 +154,55 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       throw new CliError(`--port ${values.port} is not a port number (0-65535).`, 2);
     }
   }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) {
+      throw new CliError(`--jobs ${values.jobs} is not a number of builds (1 or more).`, 2);
+    }
+  }
   const functions = (values.function ?? []).map((spec) => parseFunctionFlag(spec, io.cwd));
-  const progress = createProgress(io.stderr, values.quiet);
-  const logger = createConsoleLogger({ stream: io.stderr, quiet: values.quiet ?? false });
-  let running: RunningServer;
+  const wait = values.wait ?? false;
+  const out = styleFor(io.stdout);
+  // While building in the background, a TTY shows one status line (the ready lines carry the
+  // news); elsewhere only the ready lines are printed.
+  const statusLine = wait || (io.stderr as NodeJS.WriteStream).isTTY === true;
+  const progress = createProgress(io.stderr, values.quiet || !statusLine);
+  const baseLogger = createConsoleLogger({ stream: io.stderr, quiet: values.quiet ?? false });
+  const logger: ServerLogger = {
+    info: (message, fields) => {
+      progress.done();
+      baseLogger.info(message, fields);
+    },
+    warn: (message, fields) => {
+      progress.done();
+      baseLogger.warn(message, fields);
+    },
+    error: (message, fields) => {
+      progress.done();
+      baseLogger.error(message, fields);
+    },
+  };
+  let running: RunningServer | undefined;
+  let banner = false;
+  const early: FunctionEvent[] = [];
+  const status = () => {
+    const all = running?.server.registry.describe() ?? [];
+    const building = all.filter((fn) => fn.status === 'building').map((fn) => fn.name);
+    if (building.length === 0) return undefined;
+    const shown = building.slice(0, 4).join(', ') + (building.length > 4 ? ', …' : '');
+    return `${all.length - building.length}/${all.length} ready; building ${shown}`;
+  };
+  const onFunction = (event: FunctionEvent) => {
+    if (!banner || !running) {
+      early.push(event);
+      return;
+    }
+    progress.done();
+    io.stdout.write(describeFunctionEvent(running.url, event, out));
+    const line = status();
+    if (line) progress.update(line);
+  };
   try {
     running = await serve({
       cwd: io.cwd,
@@ -115,8 +213,18 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       ...(values.watch ? { watch: true } : {}),
       ...(values.auth ? { auth: true } : {}),
       ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
+      ...(jobs !== undefined ? { buildConcurrency: jobs } : {}),
+      waitForFunctions: wait,
       logger,
-      onProgress: (message) => progress.update(message),
+      onProgress: (message) => {
+        if (wait) {
+          progress.update(message);
+          return;
+        }
+        const line = status();
+        if (line) progress.update(line);
+      },
+      onFunction,
       handleSignals: true,
       hostOptions: {
         logger: (entry) => {
@@ -138,12 +246,30 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
     }
     throw error;
   }
-  progress.done(`ready (${running.server.registry.list().length} function(s))`);
-  io.stdout.write(describeEndpoints(running.url, running.server.registry.list(), styleFor(io.stdout)));
-  if (running.authority) {
+  const started = running;
+  if (wait) progress.done(`ready (${started.server.registry.list().length} function(s))`);
+  else progress.done();
+  io.stdout.write(describeEndpoints(started.url, started.server.registry.describe(), out));
+  if (started.authority) {
     io.stdout.write(
-      `Auth is on: get a token with ${styleFor(io.stdout).cyan('momento-functions token')} and send it as the authorization header.\n\n`,
+      `Auth is on: get a token with ${out.cyan('momento-functions token')} and send it as the authorization header.\n\n`,
     );
   }
-  return running;
+  banner = true;
+  if (!wait) {
+    for (const event of early.splice(0)) onFunction(event);
+    void started.ready.then((report) => {
+      progress.done();
+      if (report.failed.length === 0) {
+        io.stdout.write(
+          `${out.green('✔')} All ${report.ready.length} function(s) ready after ${seconds(report.elapsedMs)}.\n`,
+        );
+      } else {
+        io.stdout.write(
+          `${out.yellow('!')} ${report.ready.length} of ${report.ready.length + report.failed.length} function(s) ready after ${seconds(report.elapsedMs)}; failed: ${report.failed.map((f) => f.name).join(', ')}.\n`,
+        );
+      }
+    });
+  }
+  return started;
 }

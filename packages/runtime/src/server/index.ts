@@ -20,6 +20,7 @@ export {
   tokenFromHeaders,
   type VerifiedToken,
 } from './auth.js';
+export { createTaskLimiter, defaultBuildConcurrency, type TaskLimiter } from './build-queue.js';
 export {
   CONFIG_FILE_NAMES,
   ConfigError,
@@ -43,7 +44,7 @@ export {
   servableFromHandle,
 } from './host-adapter.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, shouldColor, silentLogger } from './log.js';
-export { FunctionRegistry } from './registry.js';
+export { type FunctionListing, FunctionRegistry, type PendingFunction } from './registry.js';
 export {
   ADMIN_PREFIX,
   type AdminAction,
@@ -56,6 +57,8 @@ export {
   type ConfiguredServer,
   type CreateServerOptions,
   createServer,
+  type FunctionEvent,
+  type LoadReport,
   type ReloadReport,
   type RunningServer,
   resolveServeConfig,

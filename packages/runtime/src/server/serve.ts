@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createHost } from '../index.js';
 import { createTokenServices, TokenAuthority } from '../services/token/index.js';
 import type { Host, HostOptions } from '../types.js';
+import { createTaskLimiter, defaultBuildConcurrency } from './build-queue.js';
 import {
   DEFAULT_CACHE,
   defaultFunctions,
@@ -17,6 +18,8 @@ import {
   type ServeConfig,
 } from './config.js';
 import {
+  type BuiltEntry,
+  buildEntry,
   type EntryBuilder,
   isComponentPath,
   type LoadedFunction,
@@ -31,7 +34,7 @@ import {
   type FunctionServerOptions,
   type ShutdownReport,
 } from './server.js';
-import type { ServableFunction, ServerLogger } from './types.js';
+import type { FunctionKind, ServableFunction, ServerLogger } from './types.js';
 
 /** Options of {@link createServer}. */
 export interface CreateServerOptions extends Omit<FunctionServerOptions, 'functions'> {
@@ -43,10 +46,59 @@ export interface CreateServerOptions extends Omit<FunctionServerOptions, 'functi
   functions?: Iterable<ServableFunction>;
   /** Builds TypeScript entries (default: `@momento-functions/build`). */
   builder?: EntryBuilder;
-  /** Progress lines while building and loading. */
+  /** Progress lines while building and loading (a build's own lines are prefixed with the function's name). */
   onProgress?: LoadProgress;
-  /** Log and skip a function that fails to build or load, instead of failing (default false). */
+  /** Log and skip a function that fails to build or load, instead of failing (default false; ignored with `background`). */
   skipFailed?: boolean;
+  /**
+   * Resolve at once, with every configured function registered as building: its routes answer 503
+   * `building… (<entry>)` with a `retry-after` until it is loaded, and 500 with the error if its
+   * build or load fails; the other functions are not affected. {@link ConfiguredServer.ready}
+   * settles when all are done. Default false: resolve once all are loaded.
+   */
+  background?: boolean;
+  /** How many builds run at once (default `os.availableParallelism()`). */
+  buildConcurrency?: number;
+  /** Called when each configured function is first ready, or fails to build or load. */
+  onFunction?: (event: FunctionEvent) => void;
+  /** The folder entries are shown relative to, in 503/500 bodies and events (default `process.cwd()`). */
+  cwd?: string;
+}
+
+/** A configured function became ready, or failed to build or load (see {@link CreateServerOptions.onFunction}). */
+export type FunctionEvent =
+  | {
+      type: 'ready';
+      cache: string;
+      name: string;
+      kind: FunctionKind;
+      /** The entry, relative to {@link CreateServerOptions.cwd}. */
+      entry: string;
+      /** Whether the build reused a cached component (absent for `.wasm` entries). */
+      cached?: boolean;
+      /** Time spent in the build itself (absent for `.wasm` entries). */
+      buildMs?: number;
+      /** Time from the server's start to ready, including the wait for a build slot and the load. */
+      totalMs: number;
+    }
+  | {
+      type: 'failed';
+      cache: string;
+      name: string;
+      entry: string;
+      /** Why it failed: the build or load error. */
+      error: string;
+      totalMs: number;
+    };
+
+/** How the first load of the configured functions went (see {@link ConfiguredServer.ready}). */
+export interface LoadReport {
+  /** `cache/name` of every function that loaded. */
+  ready: string[];
+  /** Functions that failed to build or load, with the error. */
+  failed: { name: string; cache: string; error: string }[];
+  /** From the server's creation until the last function was loaded or failed. */
+  elapsedMs: number;
 }
 
 /** What a reload did. */
@@ -61,6 +113,11 @@ export interface ConfiguredServer extends FunctionServer {
   /** The functions loaded from the configuration, by `cache/name`. */
   readonly loaded: ReadonlyMap<string, LoadedFunction>;
   /**
+   * Settles once every configured function has been loaded or has failed (never rejects). Already
+   * settled when the server was created without `background`.
+   */
+  readonly ready: Promise<LoadReport>;
+  /**
    * Rebuilds and reloads functions (all, or those named). Each new version replaces the old one
    * only once it is built and loaded; until then (and if it fails) the old one keeps serving.
    */
@@ -69,9 +126,12 @@ export interface ConfiguredServer extends FunctionServer {
 
 const keyOf = (config: FunctionConfig) => `${config.cache ?? DEFAULT_CACHE}/${config.name}`;
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
  * Loads the configured functions through `host` and builds the HTTP server over them (not yet
- * listening: call `listen()`).
+ * listening: call `listen()`). Builds run in parallel, at most `buildConcurrency` at once; with
+ * `background` the server is returned before they finish.
  *
  * @example
  * ```ts
@@ -81,75 +141,251 @@ const keyOf = (config: FunctionConfig) => `${config.cache ?? DEFAULT_CACHE}/${co
  * ```
  */
 export async function createServer(options: CreateServerOptions): Promise<ConfiguredServer> {
-  const { host, config, functions, builder, onProgress, skipFailed, ...serverOptions } = options;
+  const {
+    host,
+    config,
+    functions,
+    builder,
+    onProgress,
+    skipFailed,
+    background,
+    buildConcurrency,
+    onFunction,
+    cwd,
+    ...serverOptions
+  } = options;
+  const created = Date.now();
+  const base = resolve(cwd ?? process.cwd());
+  const label = (entry: string) => relative(base, entry) || entry;
+  const logger = serverOptions.logger;
+  const limiter = createTaskLimiter(buildConcurrency ?? defaultBuildConcurrency());
+  const buildOne = builder ?? buildEntry;
+  const configs = config?.functions ?? [];
   const loaded = new Map<string, LoadedFunction>();
-  const loadOptions = { ...(builder ? { builder } : {}), ...(onProgress ? { onProgress } : {}) };
-  for (const fn of config?.functions ?? []) {
-    let result: LoadedFunction;
-    try {
-      result = await loadConfiguredFunction(host, fn, loadOptions);
-    } catch (error) {
-      if (skipFailed) {
-        serverOptions.logger?.warn(`Skipping ${fn.name} (${fn.entry}): ${(error as Error).message}`);
-        continue;
-      }
-      for (const done of loaded.values()) done.handle.unload();
-      throw new Error(`Could not load function ${fn.name} (${fn.entry}): ${(error as Error).message}`, {
+  // Loads of one function run one after the other, so the newest always wins.
+  const chains = new Map<string, Promise<unknown>>();
+  let closed = false;
+
+  const inOrder = <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    chains.set(
+      key,
+      next.catch(() => {}),
+    );
+    return next;
+  };
+
+  /** Builds (in a queue slot) and loads one function; says whether the build was cached and how long it took. */
+  async function loadOne(fn: FunctionConfig) {
+    let built: BuiltEntry | undefined;
+    let buildMs: number | undefined;
+    const queued: EntryBuilder = (entry, buildOptions) =>
+      limiter.run(async () => {
+        const started = Date.now();
+        const progress = buildOptions.onProgress;
+        built = await buildOne(entry, {
+          ...buildOptions,
+          ...(progress ? { onProgress: (message: string) => progress(`${fn.name}: ${message}`) } : {}),
+        });
+        buildMs = Date.now() - started;
+        return built;
+      });
+    const result = await loadConfiguredFunction(host, fn, {
+      builder: queued,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    return { result, cached: built?.cached, buildMs };
+  }
+
+  const registry = new FunctionRegistry(functions ?? []);
+  let ready: Promise<LoadReport>;
+  if (background) {
+    for (const fn of configs) {
+      registry.setPending({
+        cache: fn.cache ?? DEFAULT_CACHE,
+        name: fn.name,
+        entry: label(fn.entry),
+        ...(fn.kind ? { kind: fn.kind } : {}),
+        status: 'building',
+        since: created,
+      });
+    }
+    ready = Promise.all(configs.map((fn) => inOrder(keyOf(fn), () => firstLoad(fn)))).then((outcomes) =>
+      report(outcomes),
+    );
+  } else {
+    const outcomes = await Promise.all(
+      configs.map((fn) =>
+        loadOne(fn).then(
+          (done) => ({ fn, ...done }),
+          (error: unknown) => ({ fn, error }),
+        ),
+      ),
+    );
+    const failures = outcomes.filter((o) => 'error' in o);
+    if (failures.length > 0 && !skipFailed) {
+      for (const o of outcomes) if ('result' in o) o.result.handle.unload();
+      const { fn, error } = failures[0] as { fn: FunctionConfig; error: unknown };
+      throw new Error(`Could not load function ${fn.name} (${fn.entry}): ${messageOf(error)}`, {
         cause: error,
       });
     }
-    loaded.set(keyOf(fn), result);
+    for (const o of outcomes) {
+      if ('error' in o) {
+        logger?.warn(`Skipping ${o.fn.name} (${o.fn.entry}): ${messageOf(o.error)}`);
+        continue;
+      }
+      loaded.set(keyOf(o.fn), o.result);
+      registry.set(o.result.servable);
+    }
+    ready = Promise.resolve(
+      report(outcomes.map((o) => ('error' in o ? { fn: o.fn, error: messageOf(o.error) } : { fn: o.fn }))),
+    );
   }
-  const registry = new FunctionRegistry([
-    ...[...loaded.values()].map((l) => l.servable),
-    ...(functions ?? []),
-  ]);
+
+  function report(outcomes: { fn: FunctionConfig; error?: string }[]): LoadReport {
+    return {
+      ready: outcomes.filter((o) => o.error === undefined).map((o) => keyOf(o.fn)),
+      failed: outcomes.flatMap((o) =>
+        o.error === undefined
+          ? []
+          : [{ name: o.fn.name, cache: o.fn.cache ?? DEFAULT_CACHE, error: o.error }],
+      ),
+      elapsedMs: Date.now() - created,
+    };
+  }
+
+  async function firstLoad(fn: FunctionConfig): Promise<{ fn: FunctionConfig; error?: string }> {
+    const cache = fn.cache ?? DEFAULT_CACHE;
+    try {
+      const { result, cached, buildMs } = await loadOne(fn);
+      if (closed) {
+        result.handle.unload();
+        return { fn, error: 'the server closed before the function was loaded' };
+      }
+      loaded.set(keyOf(fn), result);
+      registry.set(result.servable);
+      onFunction?.({
+        type: 'ready',
+        cache,
+        name: fn.name,
+        kind: result.servable.kind,
+        entry: label(fn.entry),
+        ...(cached !== undefined ? { cached } : {}),
+        ...(buildMs !== undefined ? { buildMs } : {}),
+        totalMs: Date.now() - created,
+      });
+      return { fn };
+    } catch (error) {
+      const message = messageOf(error);
+      if (closed) return { fn, error: message };
+      registry.setPending({
+        cache,
+        name: fn.name,
+        entry: label(fn.entry),
+        ...(fn.kind ? { kind: fn.kind } : {}),
+        status: 'failed',
+        since: Date.now(),
+        error: message,
+      });
+      logger?.error(
+        `${cache}/${fn.name} (${label(fn.entry)}) could not be built or loaded; it answers 500 with this error until it is fixed:\n${message}`,
+      );
+      onFunction?.({
+        type: 'failed',
+        cache,
+        name: fn.name,
+        entry: label(fn.entry),
+        error: message,
+        totalMs: Date.now() - created,
+      });
+      return { fn, error: message };
+    }
+  }
+
   const server = createFunctionServer({
     ...serverOptions,
     functions: registry,
     maxBodyBytes: serverOptions.maxBodyBytes ?? host.limits.requestBodyBytes,
   });
-  const logger = serverOptions.logger;
-  let reloading: Promise<unknown> = Promise.resolve();
 
-  async function reloadOne(previous: LoadedFunction): Promise<void> {
-    // host.load replaces the function of the same cache/name only once the new one is loaded, so
-    // the old version answers until this resolves; a failed build or load leaves it in place.
-    const next = await loadConfiguredFunction(host, previous.config, loadOptions);
-    loaded.set(keyOf(previous.config), next);
-    registry.set(next.servable);
+  async function reloadOne(fn: FunctionConfig): Promise<void> {
+    const key = keyOf(fn);
+    const cache = fn.cache ?? DEFAULT_CACHE;
+    // A function with no working version (still failing) shows as building again meanwhile; one
+    // that works keeps answering: host.load replaces it only once the new one is loaded.
+    if (!registry.get(cache, fn.name)) {
+      registry.setPending({
+        cache,
+        name: fn.name,
+        entry: label(fn.entry),
+        ...(fn.kind ? { kind: fn.kind } : {}),
+        status: 'building',
+        since: Date.now(),
+      });
+    }
+    try {
+      const { result } = await loadOne(fn);
+      if (closed) {
+        result.handle.unload();
+        return;
+      }
+      loaded.set(key, result);
+      registry.set(result.servable);
+    } catch (error) {
+      if (!registry.get(cache, fn.name)) {
+        registry.setPending({
+          cache,
+          name: fn.name,
+          entry: label(fn.entry),
+          ...(fn.kind ? { kind: fn.kind } : {}),
+          status: 'failed',
+          since: Date.now(),
+          error: messageOf(error),
+        });
+      }
+      throw error;
+    }
   }
 
   async function reload(names?: readonly string[]): Promise<ReloadReport> {
-    const run = async (): Promise<ReloadReport> => {
-      const report: ReloadReport = { reloaded: [], failed: [] };
-      for (const previous of [...loaded.values()]) {
-        if (names && !names.includes(previous.config.name)) continue;
-        try {
-          await reloadOne(previous);
-          report.reloaded.push(previous.config.name);
-          logger?.info(`Reloaded ${keyOf(previous.config)}`);
-        } catch (error) {
-          const message = (error as Error).message;
-          report.failed.push({ name: previous.config.name, error: message });
-          logger?.error(`Reload of ${keyOf(previous.config)} failed; still serving the previous version`, {
-            error: message,
-          });
-        }
-      }
-      return report;
-    };
-    const next = reloading.then(run, run);
-    reloading = next.catch(() => {});
-    return next;
+    const targets = configs.filter((fn) => !names || names.includes(fn.name));
+    const report: ReloadReport = { reloaded: [], failed: [] };
+    await Promise.all(
+      targets.map((fn) =>
+        inOrder(keyOf(fn), async () => {
+          if (closed) return;
+          try {
+            await reloadOne(fn);
+            report.reloaded.push(fn.name);
+            logger?.info(`Reloaded ${keyOf(fn)}`);
+          } catch (error) {
+            if (closed) return;
+            const message = messageOf(error);
+            report.failed.push({ name: fn.name, error: message });
+            logger?.error(
+              registry.get(fn.cache ?? DEFAULT_CACHE, fn.name)
+                ? `Reload of ${keyOf(fn)} failed; still serving the previous version`
+                : `Reload of ${keyOf(fn)} failed; it answers 500 with this error until it is fixed`,
+              { error: message },
+            );
+          }
+        }),
+      ),
+    );
+    return report;
   }
 
   const close = server.close.bind(server);
   return Object.assign(server, {
     loaded,
+    ready,
     reload,
-    async close() {
-      await reloading;
+    close() {
+      // Builds still running are not waited for (a componentize can take 40 s): what they load
+      // after this point is dropped.
+      closed = true;
       return close();
     },
   });
@@ -184,6 +420,16 @@ export interface ServeOptions {
   builder?: EntryBuilder;
   /** Shut down gracefully on SIGINT/SIGTERM (default false; the CLI turns it on). */
   handleSignals?: boolean;
+  /**
+   * Load every function before listening, and refuse to start when one fails (with the defaults,
+   * skip it with a warning instead). Default false: listen at once, each function answering 503
+   * `building…` until it is ready (or 500 with its build error); see {@link RunningServer.ready}.
+   */
+  waitForFunctions?: boolean;
+  /** How many builds run at once (default `os.availableParallelism()`). */
+  buildConcurrency?: number;
+  /** Called when each function is first ready, or fails to build or load. */
+  onFunction?: (event: FunctionEvent) => void;
 }
 
 /** A server started by {@link serve}. */
@@ -194,6 +440,8 @@ export interface RunningServer {
   readonly host: Host;
   /** The configuration in force. */
   readonly config: ServeConfig;
+  /** Settles once every function is loaded or has failed (see {@link ConfiguredServer.ready}). */
+  readonly ready: Promise<LoadReport>;
   /** Signs and verifies tokens when auth is on. */
   readonly authority?: TokenAuthority;
   /** Stops watching, shuts the server down gracefully, and closes the host if `serve` created it. */
@@ -313,8 +561,9 @@ function watchFunctions(server: ConfiguredServer, config: ServeConfig, logger: S
 }
 
 /**
- * Loads the functions (config file, `functions`, or the defaults), starts the server and
- * resolves once it listens.
+ * Starts the server for the functions of the config file, `functions`, or the defaults, and
+ * resolves once it listens: at once, with the functions building in parallel (each answers 503
+ * until it is ready), or, with `waitForFunctions`, after all are loaded.
  *
  * @example
  * ```ts
@@ -347,21 +596,26 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         ...(options.hostOptions?.services ?? []),
       ],
     }));
+  const wait = options.waitForFunctions ?? false;
   let server: ConfiguredServer;
   try {
     server = await createServer({
       host,
       config,
       logger,
+      cwd,
       async: { ...config.async, stateDir },
       ...(authority ? { auth: { verify: authority.verifier } } : {}),
       ...(config.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: config.shutdownTimeoutMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.builder ? { builder: options.builder } : {}),
-      // The defaults (every example) serve what loads; a config or --function fails fast.
+      ...(options.buildConcurrency !== undefined ? { buildConcurrency: options.buildConcurrency } : {}),
+      ...(options.onFunction ? { onFunction: options.onFunction } : {}),
+      background: !wait,
+      // When waiting, the defaults (every example) serve what loads; a config or --function fails fast.
       skipFailed: source === 'defaults',
     });
-    if (server.registry.list().length === 0) {
+    if (wait && server.registry.list().length === 0) {
       throw new Error('None of the functions could be loaded; the warnings above say why.');
     }
   } catch (error) {
@@ -386,11 +640,20 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  const ready = server.ready.then((report) => {
+    if (report.ready.length === 0 && report.failed.length > 0 && !closing) {
+      logger.error(
+        `None of the ${report.failed.length} function(s) could be built or loaded (errors above); the server stays up${options.watch ? ' and rebuilds them when their files change' : ''}.`,
+      );
+    }
+    return report;
+  });
   const running: RunningServer = {
     url,
     server,
     host,
     config,
+    ready,
     ...(authority ? { authority } : {}),
     close() {
       closing ??= (async () => {

@@ -118,6 +118,9 @@ function queryPairs(search: string): Pair[] {
 
 const EMPTY_BODY = new Uint8Array(0);
 
+/** The `retry-after` of a 503 for a function still building (a componentize takes 10–40 s). */
+const BUILDING_RETRY_AFTER_SECONDS = 5;
+
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> | Uint8Array {
   const length = req.headers['content-length'];
   // HTTP/1.1: no content-length and no transfer-encoding means no body (a GET, most often).
@@ -255,7 +258,8 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   const spawnHistory = options.spawnHistory ?? 100;
   const asyncInvoker = new AsyncInvoker({
-    resolve: (cache, name) => registry.get(cache, name),
+    // A job resumed from the journal while its function still builds waits for it.
+    resolve: (cache, name) => registry.get(cache, name) ?? registry.deferred(cache, name),
     logger,
     retry: options.async?.retry,
     concurrency: options.async?.concurrency,
@@ -280,8 +284,23 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
 
   function lookup(cache: string, name: string): ServableFunction {
     const fn = registry.get(cache, name);
-    if (!fn) throw new HttpError(404, registry.explainMissing(cache, name));
-    return fn;
+    if (fn) return fn;
+    const pending = registry.pending(cache, name);
+    if (pending?.status === 'building') {
+      const seconds = Math.round((Date.now() - pending.since) / 1000);
+      throw new HttpError(
+        503,
+        `building… (${pending.entry}): ${cache}/${name} answers once its component is built and loaded (building for ${seconds} s); retry shortly.`,
+        { 'retry-after': String(BUILDING_RETRY_AFTER_SECONDS) },
+      );
+    }
+    if (pending?.status === 'failed') {
+      throw new HttpError(
+        500,
+        `The function ${name} could not be built or loaded (${pending.entry}): ${pending.error}`,
+      );
+    }
+    throw new HttpError(404, registry.explainMissing(cache, name));
   }
 
   async function authorize(req: IncomingMessage, cache: string, name: string): Promise<string | undefined> {
@@ -541,14 +560,16 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         sendJson(
           res,
           200,
-          registry.list().map((fn) => ({
+          registry.describe().map((fn) => ({
             name: fn.name,
             cache: fn.cache,
-            kind: fn.kind,
+            kind: fn.kind ?? null,
+            status: fn.status,
+            ...(fn.error !== undefined ? { error: fn.error } : {}),
             urls:
-              fn.kind === 'web'
-                ? [`/functions/${fn.cache}/${fn.name}`, `/spaces/${fn.cache}/functions/${fn.name}/invoke`]
-                : [`/spaces/${fn.cache}/functions/${fn.name}/spawn`],
+              fn.kind === 'spawn'
+                ? [`/spaces/${fn.cache}/functions/${fn.name}/spawn`]
+                : [`/functions/${fn.cache}/${fn.name}`, `/spaces/${fn.cache}/functions/${fn.name}/invoke`],
           })),
         );
         return;
@@ -672,7 +693,16 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     },
     spawn(cache, name, payload) {
       const fn = registry.get(cache, name);
-      if (!fn) throw new Error(registry.explainMissing(cache, name));
+      if (!fn) {
+        const pending = registry.pending(cache, name);
+        throw new Error(
+          pending?.status === 'building'
+            ? `${cache}/${name} is still building (${pending.entry}); spawn it once it is ready.`
+            : pending?.status === 'failed'
+              ? `${cache}/${name} could not be built or loaded: ${pending.error}`
+              : registry.explainMissing(cache, name),
+        );
+      }
       if (fn.kind !== 'spawn') throw new Error(`${cache}/${name} is a web function, not a spawn function.`);
       return startSpawn(fn, payload);
     },

@@ -109,7 +109,9 @@ describe('momento-functions (the built executable)', () => {
     try {
       const [, url] = await waitForOutput(child, /on (http:\/\/127\.0\.0\.1:\d+)/, 240_000);
       const answer = async () => (await fetch(`${url}/functions/default/hello`, { method: 'POST' })).text();
-      expect(await answer()).toBe('version one');
+      // Listening comes first; the function answers once built (at once when the build is cached).
+      expect(await answer()).toMatch(/^building… |^version one$/);
+      await until(async () => ((await answer()) === 'version one' ? true : undefined), 240_000);
 
       await writeFile(entry, webFunction('version two'));
       // The old version keeps answering while the new one builds; then the new one takes over.
@@ -145,9 +147,10 @@ describe('momento-functions (the built executable)', () => {
       },
     );
     try {
+      // The server listens at once and each example answers once its component is ready.
       const [, count, url] = await waitForOutput(
         child,
-        /Serving (\d+) function\(s\) on (http:\/\/127\.0\.0\.1:\d+)/,
+        /Serving (\d+) function\(s\) on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*(?:All \d+|\d+ of \d+) function\(s\) ready after/,
         480_000,
       );
       expect(Number(count)).toBeGreaterThanOrEqual(8);

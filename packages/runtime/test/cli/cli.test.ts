@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { scaffoldFiles } from '@momento-functions/create';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { scaffoldFiles } from '@momento-functions/create';
 import { assertGuestPackagesBuilt, inspectEntry, repoRoot } from '../server/e2e-setup.js';
 
 function capture(stdinText = '') {
@@ -129,6 +129,8 @@ describe('momento-functions serve, token, dead-letters', () => {
       run.io,
     );
     try {
+      // The server listens at once; the functions build behind it.
+      expect((await running!.ready).failed).toEqual([]);
       expect(run.out()).toContain('/spaces/default/functions/ping/invoke');
       expect(run.out()).toMatch(
         /curl -i http:\/\/127\.0\.0\.1:\d+\/spaces\/default\/functions\/json-greeter\/invoke/,
