@@ -159,7 +159,9 @@ export class WebResponse {
   get body(): Data {
     const body = this.#body;
     if (body === undefined) return Data.empty();
-    return body instanceof Uint8Array ? Data.from(body) : body;
+    // Checked on the Data side: inline bytes may be a Uint8Array of another realm (a cached value
+    // comes from the component's glue), which `instanceof Uint8Array` does not recognise.
+    return body instanceof Data ? body : Data.from(body);
   }
 
   /**
@@ -232,6 +234,11 @@ function toBodyData(body: DataInput | JsonBody): Uint8Array | Data {
   return storable(body instanceof JsonBody ? body.encode() : Data.from(body));
 }
 
+/**
+ * A host buffer stays a `Data` (it goes back to the host untouched, once); inline bytes are kept
+ * as bytes, so the response can be sent again. The bytes may belong to another realm (the glue's
+ * `Uint8Array` of a cache value, a list element, a Valkey reply).
+ */
 function storable(data: Data): Uint8Array | Data {
   return data.isOnHost ? data : data.bytes();
 }

@@ -1,5 +1,6 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { freshInstance } from './helpers.js';
+import { bodyText, freshInstance, value } from './helpers.js';
 
 describe('WebResponse', () => {
   it('defaults to 200, no headers, empty body', async () => {
@@ -71,6 +72,29 @@ describe('WebResponse', () => {
   it('a JSON body that cannot be encoded throws EncodeError from withBody', async () => {
     const { gw, bytes } = await freshInstance();
     expect(() => new gw.WebResponse().withBody(gw.json({ n: 1n }))).toThrow(bytes.EncodeError);
+  });
+
+  it('a Data of inline bytes from another realm is a body (the cached-value shape of a component)', async () => {
+    // Inside a component a cache value arrives as the glue's Uint8Array, which is not an
+    // `instanceof Uint8Array` of the guest's code; the body getter used to hand it back raw
+    // (`response.body.toWit is not a function`, tests/data-matrix reproduces it in a component).
+    const { gw, bytes } = await freshInstance();
+    const foreign = runInNewContext('new Uint8Array([104, 105])') as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    const data = () => bytes.Data.fromWit({ tag: 'value', val: foreign });
+    const built = new gw.WebResponse({ status: 200, headers: [['x-cache', 'hit']], body: data() });
+    const withBody = new gw.WebResponse().withBody(data());
+    for (const r of [built, withBody]) {
+      expect(r.body).toBeInstanceOf(bytes.Data);
+      expect(bodyText(r.body.toWit())).toBe('hi');
+      expect(bodyText(r.body.toWit())).toBe('hi'); // inline bytes can be sent again
+    }
+    const answer = gw.web(() => built).invoke(value(''));
+    expect([answer.status, answer.headers, bodyText(answer.body)]).toEqual([
+      200,
+      [{ name: 'x-cache', value: 'hit' }],
+      'hi',
+    ]);
   });
 });
 
