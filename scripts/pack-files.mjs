@@ -3,7 +3,17 @@
 // repository keeps once, at the root — the LICENSE, and the guides from docs/ that its README
 // and sources point to (`docs/<file>.md`, plus the guides those link to), so every link in a
 // published package resolves inside it. The copies are git-ignored; postpack removes them.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +21,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkgDir = process.cwd();
 const docsDir = join(root, 'docs');
 
+// In the repository a README links the guides where they are (`../../docs/cache.md`: right on
+// the forge and in the API docs site); in the package they sit beside it (`docs/cache.md`).
+const readme = join(pkgDir, 'README.md');
+const savedReadme = join(pkgDir, '.README.md.repository');
+
 if (process.argv.includes('--clean')) {
   rmSync(join(pkgDir, 'LICENSE'), { force: true });
   rmSync(join(pkgDir, 'docs'), { recursive: true, force: true });
+  if (existsSync(savedReadme)) renameSync(savedReadme, readme);
   process.exit(0);
 }
 
@@ -55,6 +71,13 @@ while (queue.length > 0) {
 }
 
 copyFileSync(join(root, 'LICENSE'), join(pkgDir, 'LICENSE'));
+if (existsSync(readme) && !existsSync(savedReadme)) {
+  const text = readFileSync(readme, 'utf8');
+  if (text.includes('../../docs/')) {
+    copyFileSync(readme, savedReadme);
+    writeFileSync(readme, text.replaceAll('../../docs/', 'docs/'));
+  }
+}
 if (wanted.size > 0) {
   mkdirSync(join(pkgDir, 'docs'), { recursive: true });
   for (const doc of [...wanted].sort()) copyFileSync(join(docsDir, doc), join(pkgDir, 'docs', doc));

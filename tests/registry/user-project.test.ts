@@ -7,7 +7,7 @@
  * refer to this repository. The commands and their timings are written to
  * `.cache/registry/transcript.md`.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,12 +149,17 @@ afterAll(async () => {
 });
 
 it('publishes every workspace package, and a new user goes from an empty folder to a tested, built, invoked Function', async () => {
-  // 1. Publish, as a release would (prepack ships the LICENSE and the guides).
+  // 1. Publish, as a release would (prepack ships the LICENSE and the guides, and postpack
+  // leaves the working tree as it was).
+  const status = () =>
+    execFileSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: repoRoot, encoding: 'utf8' });
+  const before = status();
   await sh(repoRoot, 'npm', ['publish', '--workspaces', '--registry', registry.url], (ran) =>
     [...`${ran.stdout}${ran.stderr}`.matchAll(/^\+ (@momento-functions\/\S+)$/gm)]
       .map((m) => `+ ${m[1]}`)
       .join('\n'),
   );
+  expect(status(), 'publishing left the packages as they were').toBe(before);
   const names = (await readdir(join(repoRoot, 'packages'))).filter((p) =>
     existsSync(join(repoRoot, 'packages', p, 'package.json')),
   );
