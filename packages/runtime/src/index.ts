@@ -33,14 +33,19 @@ export {
 export {
   type CacheBackend,
   type CacheServiceOptions,
+  type CacheStats,
   createCacheBackend,
   createCacheServices,
+  DEFAULT_MEMORY_CACHE_BYTES,
+  MemoryCacheBackend,
+  type MemoryCacheOptions,
 } from './services/cache/index.js';
 export {
   createHttpService,
   type HttpRequestFailure,
   type HttpServiceOptions,
 } from './services/http/index.js';
+export { DEFAULT_GUEST_MEMORY_BYTES, guestMemoryBytes } from './services/limits.js';
 export {
   type ConsoleLogOptions,
   createLogServices,
@@ -63,6 +68,7 @@ export {
   type TopicServiceOptions,
 } from './services/topic/index.js';
 export type {
+  GuestLimits,
   HostBody,
   HostService,
   InvocationContext,

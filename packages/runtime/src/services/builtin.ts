@@ -28,6 +28,8 @@ export interface BuiltinServiceOptions {
   readonly topics?: TopicBus;
   /** Console output of function and system logs, or `false` for none. Default: readable lines on stderr. */
   readonly log?: ConsoleLogOptions | false;
+  /** Longest function log line kept, in UTF-8 bytes (longer ones are cut, with a note). Default 256 KiB. */
+  readonly maxLogLineBytes?: number;
   /** The authority that signs disposable tokens (share it with the server to verify them), or its options. */
   readonly tokens?: TokenAuthority | TokenAuthorityOptions;
   /** Outbound HTTP options: timeouts, size limit, allow/deny lists, AWS credentials. */
@@ -64,7 +66,7 @@ export interface BuiltinServices {
 export function builtinServices(options: BuiltinServiceOptions = {}): BuiltinServices {
   const ownsTopics = options.topics === undefined;
   const topics = options.topics ?? createTopicBus({ url: options.valkeyUrl });
-  const logs = new LogRouter({ topics, console: options.log });
+  const logs = new LogRouter({ topics, console: options.log, maxLineBytes: options.maxLogLineBytes });
   const tokens =
     options.tokens instanceof TokenAuthority ? options.tokens : new TokenAuthority(options.tokens);
   const ownsCache = options.cache?.backend === undefined;

@@ -30,6 +30,18 @@ export interface InvocationContext {
   readonly invocationId: string;
   /** Aborted when the invocation ends, times out or its client goes away. */
   readonly signal: AbortSignal;
+  /**
+   * The calling guest's limits. Services bound every allocation they make for the guest by
+   * them (a reply larger than the guest's memory could never reach it, so it is refused before
+   * the host allocates it). Absent: the host defaults apply (see `guestMemoryBytes`).
+   */
+  readonly limits?: GuestLimits;
+}
+
+/** The limits of the guest behind an {@link InvocationContext}. */
+export interface GuestLimits {
+  /** The guest's linear memory limit in bytes (`HostLimits.memoryBytes`). */
+  readonly memoryBytes: number;
 }
 
 /** One host function: receives the invocation context, then the WIT arguments in order. */

@@ -5,6 +5,7 @@
  */
 import { getRandomValues } from 'node:crypto';
 
+/** Private to this worker: `Pollable.block` waits on it and nothing ever notifies it. */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const decoder = new TextDecoder();
 
@@ -109,9 +110,17 @@ class Pollable {
   ready(): boolean {
     return process.hrtime.bigint() >= this.#deadline;
   }
+  /**
+   * Parks the worker thread until the deadline: `Atomics.wait` on a word nobody notifies, so no
+   * CPU is used, and nothing the guest holds is touched. It may wake a little early against
+   * `hrtime`, so it waits again for what is left. The host's time limit still applies: its timer
+   * stops the worker (`worker.terminate()` interrupts the wait), as for any other long invocation.
+   */
   block(): void {
-    const left = this.#deadline - process.hrtime.bigint();
-    if (left > 0n) Atomics.wait(sleeper, 0, 0, Number(left) / 1e6);
+    for (let left = this.#deadline - process.hrtime.bigint(); left > 0n; ) {
+      Atomics.wait(sleeper, 0, 0, Number(left) / 1e6);
+      left = this.#deadline - process.hrtime.bigint();
+    }
   }
   get deadline(): bigint {
     return this.#deadline;
@@ -124,10 +133,33 @@ class IoError {
   }
 }
 
-function randomBytes(len: bigint): Uint8Array {
-  const out = new Uint8Array(Number(len));
-  for (let i = 0; i < out.length; i += 65536) getRandomValues(out.subarray(i, i + 65536));
-  return out;
+/**
+ * Largest `get-random-bytes` / `get-insecure-random-bytes` request served: 64 MiB, wasmtime's
+ * default (`wasmtime_wasi::random::DEFAULT_MAX_SIZE`, which traps above it), lowered to the guest's
+ * memory limit when that is smaller (`wasiImports({ maxRandomBytes })`). The request is refused
+ * before the host allocates anything.
+ */
+export const RANDOM_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Thrown (a trap) when a guest asks for more random bytes than it could ever receive. */
+export class RandomLimitError extends Error {
+  override name = 'RandomLimitError';
+}
+
+function randomBytesWithin(max: number, what: string): (len: bigint) => Uint8Array {
+  return (len) => {
+    const n = BigInt(len);
+    if (n > BigInt(max)) {
+      throw new RandomLimitError(
+        `${what}(${n}) asks for more than the host's limit of ${max} bytes per call ` +
+          `(64 MiB, wasmtime's default, or the guest's memory limit, limits.memoryBytes, when smaller); ` +
+          'ask for fewer bytes at a time',
+      );
+    }
+    const out = new Uint8Array(Number(n));
+    for (let i = 0; i < out.length; i += 65536) getRandomValues(out.subarray(i, i + 65536));
+    return out;
+  };
 }
 
 function randomU64(): bigint {
@@ -143,7 +175,14 @@ function randomU64(): bigint {
  * const wasi = wasiImports({ environment: () => [['FOO', 'bar']] });
  * wasi['wasi:cli/environment'].getEnvironment(); // [['FOO', 'bar']]
  */
-export function wasiImports(options: { environment: () => [string, string][] }): Record<string, unknown> {
+export function wasiImports(options: {
+  environment: () => [string, string][];
+  /** Largest random-bytes request (default {@link RANDOM_MAX_BYTES}; the host passes min(that, limits.memoryBytes)). */
+  maxRandomBytes?: number;
+}): Record<string, unknown> {
+  const maxRandom = Math.min(options.maxRandomBytes ?? RANDOM_MAX_BYTES, RANDOM_MAX_BYTES);
+  const randomBytes = randomBytesWithin(maxRandom, 'wasi:random/random#get-random-bytes');
+  const insecureBytes = randomBytesWithin(maxRandom, 'wasi:random/insecure#get-insecure-random-bytes');
   const stdout = new OutputStream('stdout');
   const stderr = new OutputStream('stderr');
   return {
@@ -195,7 +234,7 @@ export function wasiImports(options: { environment: () => [string, string][] }):
       filesystemErrorCode: () => undefined,
     }),
     'wasi:random/random': { getRandomBytes: randomBytes, getRandomU64: randomU64 },
-    'wasi:random/insecure': { getInsecureRandomBytes: randomBytes, getInsecureRandomU64: randomU64 },
+    'wasi:random/insecure': { getInsecureRandomBytes: insecureBytes, getInsecureRandomU64: randomU64 },
     'wasi:random/insecure-seed': { insecureSeed: () => [randomU64(), randomU64()] },
   };
 }

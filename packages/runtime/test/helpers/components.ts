@@ -30,6 +30,8 @@ const cacheDir = join(repo, 'node_modules', '.cache', 'momento-runtime-tests');
  */
 const EXTRA_DEPS: Record<string, string> = {
   'wasi-sockets/sockets.wit': 'package wasi:sockets@0.2.0;\ninterface tcp { connect: func(port: u16); }\n',
+  'wasi-random/random.wit':
+    'package wasi:random@0.2.0;\ninterface random { get-random-bytes: func(len: u64) -> list<u8>; get-random-u64: func() -> u64; }\n',
   'test-counters/counters.wit': readFileSync(
     join(repo, 'packages', 'runtime', 'test', 'wit', 'counters.wit'),
     'utf8',

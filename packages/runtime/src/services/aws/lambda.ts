@@ -2,6 +2,7 @@
  * `momento:aws-lambda/aws-lambda@1.0.0`: Lambda Invoke over its REST API (reference §1.16; no
  * crate exists, the host serves the WIT as written).
  */
+import { guestMemoryBytes } from '../limits.js';
 import type { HostService, InvocationContext, ServiceData, WitResult } from '../types.js';
 import { AwsClient, classify, MalformedRequest, requireClient, type WitAwsError, witCall } from './common.js';
 import { type AwsTransport, header, jsonError, uriEncode } from './transport.js';
@@ -86,7 +87,8 @@ export function createLambdaService(transport: AwsTransport): HostService {
         body,
         signal: ctx.signal,
       });
-      const bytes = await transport.readAll(url, response, 8 * 1024 * 1024);
+      // The payload goes to the guest: bounded by its memory limit too.
+      const bytes = await transport.readAll(url, response, Math.min(8 * 1024 * 1024, guestMemoryBytes(ctx)));
       if (response.status >= 300) {
         throw classify(operation, jsonError(response, new TextDecoder().decode(bytes)), {
           malformedCodes: MALFORMED,

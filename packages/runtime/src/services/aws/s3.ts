@@ -3,9 +3,10 @@
  * Object bodies stream: a GetObject body is handed to the guest as a host buffer, so a function
  * can relay it without reading it.
  */
-import type { HostService, InvocationContext, ServiceData, WitResult } from '../types.js';
+import { guestMemoryBytes } from '../limits.js';
+import type { HostBody, HostService, InvocationContext, ServiceData, WitResult } from '../types.js';
 import {
-  type AwsAnswerError,
+  AwsAnswerError,
   AwsClient,
   classify,
   MalformedRequest,
@@ -103,8 +104,18 @@ export function createS3Service(transport: AwsTransport): HostService {
         signal: ctx.signal,
       });
       if (response.status === 200) {
+        // Bounded by the guest's memory limit: a larger object could never be read into it.
+        const limit = guestMemoryBytes(ctx);
+        const declared = Number(header(response, 'content-length'));
+        if (declared > limit) {
+          response.body.destroy();
+          throw new AwsAnswerError(
+            'other',
+            `${operation}: the object is ${declared} bytes, more than the guest's memory limit (${limit} bytes, limits.memoryBytes) lets it receive; raise limits.memoryBytes or fetch less`,
+          );
+        }
         return {
-          body: { tag: 'buffer', val: response.body },
+          body: { tag: 'buffer', val: boundedBody(response.body, limit, operation) },
           etag: header(response, 'etag'),
           versionId: header(response, 'x-amz-version-id'),
           expiration: header(response, 'x-amz-expiration'),
@@ -204,4 +215,27 @@ function metadataOf(response: AwsResponse): [string, string][] {
       out.push([name.slice('x-amz-meta-'.length), one]);
   }
   return out;
+}
+
+/** An object body that fails once it passes `limit` bytes (a body without a content-length). */
+async function* boundedBody(
+  body: AsyncIterable<unknown> & { destroy(): void },
+  limit: number,
+  operation: string,
+): HostBody {
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      const bytes = chunk as Uint8Array;
+      total += bytes.byteLength;
+      if (total > limit) {
+        throw new Error(
+          `${operation}: the object is larger than the guest's memory limit (${limit} bytes, limits.memoryBytes); raise limits.memoryBytes or fetch less`,
+        );
+      }
+      yield bytes;
+    }
+  } finally {
+    body.destroy();
+  }
 }

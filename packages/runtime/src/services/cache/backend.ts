@@ -86,11 +86,16 @@ export interface CacheBackend {
     ranges: readonly ListRange[] | 'all',
   ): MaybePromise<number | undefined>;
   listRemove(cache: string, name: Uint8Array, value: Uint8Array): MaybePromise<number | undefined>;
+  /**
+   * The elements of a range. `maxBytes` bounds their total size (the caller's memory limit): a
+   * larger range is refused with `limit-exceeded` ({@link fetchTooLarge}) before it is copied.
+   */
   listFetch(
     cache: string,
     name: Uint8Array,
     start: number | undefined,
     end: number | undefined,
+    maxBytes?: number,
   ): MaybePromise<Uint8Array[] | undefined>;
   listLength(cache: string, name: Uint8Array): MaybePromise<number | undefined>;
   listRetain(
@@ -105,6 +110,8 @@ export interface CacheBackend {
    * tools: `host.cache(name).keys()`). Optional for backends written elsewhere.
    */
   keys?(cache: string): MaybePromise<Uint8Array[]>;
+  /** Size and eviction counters (the embedded store has them; optional for other backends). */
+  stats?(): CacheStats;
   /** Removes every item of every cache (tests). */
   flush(): MaybePromise<void>;
   close(): MaybePromise<void>;
@@ -201,6 +208,36 @@ export function ttlFromWit(ttl: bigint | number): number {
     );
   }
   return value > BigInt(MAX_TTL_MS) ? MAX_TTL_MS : Number(value);
+}
+
+/** Size and eviction counters of a cache store ({@link CacheBackend.stats}). */
+export interface CacheStats {
+  /** Live items (scalars and lists). */
+  readonly items: number;
+  /** Bytes charged for them (keys, values, list elements, a fixed overhead per item and element). */
+  readonly bytes: number;
+  /** The store's total size; past it the least recently used items are evicted. */
+  readonly maxBytes: number;
+  /** Items evicted to make room (least recently used first) since the store was created. */
+  readonly evictions: number;
+  /** Items removed because their TTL had passed. */
+  readonly expirations: number;
+}
+
+/**
+ * The `limit-exceeded` error of a list fetch whose elements add up to more than the caller can
+ * receive.
+ *
+ * @example
+ * ```ts
+ * fetchTooLarge(3, 300, 100).detail; // 'list-fetch of 3 elements (300 bytes) exceeds ...'
+ * ```
+ */
+export function fetchTooLarge(count: number, bytes: number, maxBytes: number): ServiceError {
+  return new ServiceError(
+    'limit-exceeded',
+    `list-fetch of ${count} elements (${bytes} bytes) exceeds the ${maxBytes}-byte limit of what the function can receive (its memory limit, limits.memoryBytes); fetch a smaller range`,
+  );
 }
 
 /** Limits the services enforce, answering `limit-exceeded` / `invalid-argument` when crossed. */

@@ -4,6 +4,7 @@
  * Valkey/Redis (`url`). Items are scoped by the invoking function's cache name.
  */
 import type { Redis } from 'ioredis';
+import { guestMemoryBytes } from '../limits.js';
 import type { HostService, InvocationContext, ServiceData } from '../types.js';
 import {
   type CacheBackend,
@@ -31,6 +32,7 @@ import { connectRedis, RedisCacheBackend } from './redis.js';
 export type {
   CacheBackend,
   CacheLimits,
+  CacheStats,
   CompareField,
   Condition,
   ListRange,
@@ -38,7 +40,14 @@ export type {
   Popped,
   ValueWithHash,
 } from './backend.js';
-export { conditionHolds, DEFAULT_CACHE_LIMITS, MAX_TTL_MS, sliceBounds, valueHash } from './backend.js';
+export {
+  conditionHolds,
+  DEFAULT_CACHE_LIMITS,
+  fetchTooLarge,
+  MAX_TTL_MS,
+  sliceBounds,
+  valueHash,
+} from './backend.js';
 export {
   type BoundedOptions,
   type MaybePromise,
@@ -49,7 +58,13 @@ export {
   type WitError,
   type WitErrorCase,
 } from './errors.js';
-export { MemoryCacheBackend, type MemoryCacheOptions } from './memory.js';
+export {
+  DEFAULT_MEMORY_CACHE_BYTES,
+  ELEMENT_OVERHEAD_BYTES,
+  ITEM_OVERHEAD_BYTES,
+  MemoryCacheBackend,
+  type MemoryCacheOptions,
+} from './memory.js';
 export {
   connectRedis,
   RedisCacheBackend,
@@ -317,8 +332,10 @@ export function createCacheServices(options: CacheServiceOptions = {}): HostServ
         ),
       listFetch: (ctx: InvocationContext, n: Data, start: StartIndexWit, end: EndIndexWit) =>
         run(ctx, 'list-fetch', () =>
-          then(backend.listFetch(ctx.cacheName, name(n), indexArg(start), indexArg(end)), (items) =>
-            found(items?.map(dataValue)),
+          then(
+            // Bounded by the guest's memory limit: a larger range could never reach it.
+            backend.listFetch(ctx.cacheName, name(n), indexArg(start), indexArg(end), guestMemoryBytes(ctx)),
+            (items) => found(items?.map(dataValue)),
           ),
         ),
       listLength: (ctx: InvocationContext, n: Data) =>

@@ -11,6 +11,7 @@ import {
   type CacheBackend,
   type CompareField,
   type Condition,
+  fetchTooLarge,
   type ListRange,
   type ListWriteTtl,
   type Popped,
@@ -132,7 +133,13 @@ local b, e = 0, len
 if ARGV[1] ~= '' then b = clamp(tonumber(ARGV[1])) end
 if ARGV[2] ~= '' then e = clamp(tonumber(ARGV[2])) end
 if e <= b then return {} end
-return redis.call('LRANGE', k, b, e - 1)`,
+local items = redis.call('LRANGE', k, b, e - 1)
+if ARGV[3] ~= '' then
+  local total, max = 0, tonumber(ARGV[3])
+  for _, v in ipairs(items) do total = total + #v end
+  if total > max then return redis.error_reply('MF_TOO_LARGE ' .. #items .. ' ' .. total) end
+end
+return items`,
   mfListLength: `${LIST_PRELUDE}
 return len`,
   mfListRetain: `${LIST_PRELUDE}
@@ -320,12 +327,22 @@ export class RedisCacheBackend implements CacheBackend {
     name: Uint8Array,
     start: number | undefined,
     end: number | undefined,
+    maxBytes?: number,
   ): Promise<Uint8Array[] | undefined> {
-    const reply = (await this.#script('mfListFetch')(
-      this.#key(cache, name),
-      optional(start),
-      optional(end),
-    )) as Buffer[] | null;
+    let reply: Buffer[] | null;
+    try {
+      // The size check runs in the script, so a range too large never crosses to this host.
+      reply = (await this.#script('mfListFetch')(
+        this.#key(cache, name),
+        optional(start),
+        optional(end),
+        maxBytes === undefined || !Number.isFinite(maxBytes) ? '' : String(maxBytes),
+      )) as Buffer[] | null;
+    } catch (error) {
+      const match = /MF_TOO_LARGE (\d+) (\d+)/.exec(String((error as Error).message));
+      if (match && maxBytes !== undefined) throw fetchTooLarge(Number(match[1]), Number(match[2]), maxBytes);
+      throw error;
+    }
     return reply === null ? undefined : reply.map(bytes);
   }
 

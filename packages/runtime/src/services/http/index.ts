@@ -11,6 +11,7 @@ import {
   type LookupOneOptions,
 } from 'node:dns';
 import { Agent, type Dispatcher, interceptors } from 'undici';
+import { guestMemoryBytes } from '../limits.js';
 import type { HostBody, HostService, InvocationContext, ServiceData, WitResult } from '../types.js';
 import {
   type AwsCredentials,
@@ -284,7 +285,12 @@ export function createHttpService(options: HttpServiceOptions = {}): HostService
         `request to ${url.href} blocked by the host's outbound rules: ${verdict} (change createHttpService({ allow, deny }) to permit it)`,
       );
     }
-    const body = request.body.tag === 'value' ? request.body.val : await collect(request.body.val);
+    // A body the guest passes on from a host buffer is collected here, bounded like a response.
+    const guestMemory = guestMemoryBytes(ctx);
+    const body =
+      request.body.tag === 'value'
+        ? request.body.val
+        : await collect(request.body.val, Math.min(settings.maxResponseBytes, guestMemory), url);
 
     const auth = request.authorization;
     if (auth.tag === 'aws-sigv4-secret') {
@@ -342,18 +348,28 @@ export function createHttpService(options: HttpServiceOptions = {}): HostService
       if (lower === 'content-length') declaredLength = Number(value);
       headers.push([name, decodeHeaderValue(value)]);
     }
-    if (declaredLength !== undefined && declaredLength > settings.maxResponseBytes) {
+    // The body is bounded by the host's maxResponseBytes and by the guest's memory limit: a body
+    // larger than the guest's memory could never be read into it.
+    const byGuest = guestMemory < settings.maxResponseBytes;
+    const bound = {
+      maxResponseBytes: byGuest ? guestMemory : settings.maxResponseBytes,
+      bodyTimeoutMs: settings.bodyTimeoutMs,
+      byGuest,
+    };
+    if (declaredLength !== undefined && declaredLength > bound.maxResponseBytes) {
       ctx.signal.removeEventListener('abort', onAbort);
       response.body.destroy();
       throw requestError(
-        `response from ${url.href} declares ${declaredLength} bytes, more than the host's maxResponseBytes (${settings.maxResponseBytes}); raise createHttpService({ maxResponseBytes }) or ask for less`,
+        byGuest
+          ? `response from ${url.href} declares ${declaredLength} bytes, more than the guest's memory limit (${guestMemory} bytes, limits.memoryBytes) lets it receive; raise limits.memoryBytes or ask for less`
+          : `response from ${url.href} declares ${declaredLength} bytes, more than the host's maxResponseBytes (${settings.maxResponseBytes}); raise createHttpService({ maxResponseBytes }) or ask for less`,
       );
     }
     ctx.signal.removeEventListener('abort', onAbort);
     return {
       status: response.statusCode,
       headers,
-      body: { tag: 'buffer', val: new ResponseBody(response.body, url, settings, ctx, controller) },
+      body: { tag: 'buffer', val: new ResponseBody(response.body, url, bound, ctx, controller) },
     };
   }
 
@@ -375,7 +391,7 @@ export function createHttpService(options: HttpServiceOptions = {}): HostService
 class ResponseBody implements AsyncIterableIterator<Uint8Array> {
   readonly #body: Dispatcher.ResponseData['body'];
   readonly #url: URL;
-  readonly #settings: { maxResponseBytes: number; bodyTimeoutMs: number };
+  readonly #settings: { maxResponseBytes: number; bodyTimeoutMs: number; byGuest: boolean };
   readonly #ctx: InvocationContext;
   readonly #discard: () => void;
   #source: AsyncIterator<Buffer> | undefined;
@@ -385,7 +401,7 @@ class ResponseBody implements AsyncIterableIterator<Uint8Array> {
   constructor(
     body: Dispatcher.ResponseData['body'],
     url: URL,
-    settings: { maxResponseBytes: number; bodyTimeoutMs: number },
+    settings: { maxResponseBytes: number; bodyTimeoutMs: number; byGuest: boolean },
     ctx: InvocationContext,
     controller: AbortController,
   ) {
@@ -421,7 +437,9 @@ class ResponseBody implements AsyncIterableIterator<Uint8Array> {
         this.#total += chunk.length;
         if (this.#total > this.#settings.maxResponseBytes) {
           throw new Error(
-            `response body from ${this.#url.href} exceeded the host's maxResponseBytes (${this.#settings.maxResponseBytes}); raise createHttpService({ maxResponseBytes })`,
+            this.#settings.byGuest
+              ? `response body from ${this.#url.href} exceeded the guest's memory limit (${this.#settings.maxResponseBytes} bytes, limits.memoryBytes); raise limits.memoryBytes`
+              : `response body from ${this.#url.href} exceeded the host's maxResponseBytes (${this.#settings.maxResponseBytes}); raise createHttpService({ maxResponseBytes })`,
           );
         }
         if (chunk.length > 0)
@@ -454,12 +472,17 @@ class ResponseBody implements AsyncIterableIterator<Uint8Array> {
   }
 }
 
-async function collect(body: HostBody): Promise<Uint8Array> {
+async function collect(body: HostBody, limit: number, url: URL): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const part of body) {
-    parts.push(part);
     size += part.length;
+    if (size > limit) {
+      throw requestError(
+        `request body for ${url.href} is larger than ${limit} bytes, the smaller of the host's maxResponseBytes and the guest's memory limit (limits.memoryBytes); send less`,
+      );
+    }
+    parts.push(part);
   }
   const out = new Uint8Array(size);
   let offset = 0;

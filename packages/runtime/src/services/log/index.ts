@@ -63,6 +63,35 @@ export interface LogServiceOptions {
   readonly cloudwatch?: (record: CloudWatchRecord) => void | Promise<void>;
   /** How many records {@link LogRouter.records} keeps (default 1000). */
   readonly recordLimit?: number;
+  /**
+   * Longest function log line kept, in UTF-8 bytes; a longer one is cut there and ends with a
+   * note saying so. Default {@link DEFAULT_MAX_LOG_LINE_BYTES} (256 KiB, CloudWatch Logs' event size limit).
+   */
+  readonly maxLineBytes?: number;
+}
+
+/** Default {@link LogServiceOptions.maxLineBytes}: 256 KiB, the largest event CloudWatch Logs accepts. */
+export const DEFAULT_MAX_LOG_LINE_BYTES = 256 * 1024;
+
+/**
+ * Cuts a log line to `max` UTF-8 bytes (never inside a character) and says so at its end.
+ *
+ * @example
+ * ```ts
+ * truncateLogLine('x'.repeat(10), 4); // 'xxxx… [log line truncated: 10 bytes, more than the limit of 4 bytes (maxLineBytes)]'
+ * ```
+ */
+export function truncateLogLine(line: string, max: number): string {
+  if (line.length * 3 <= max) return line;
+  const bytes = Buffer.byteLength(line);
+  if (bytes <= max) return line;
+  let head = line.slice(0, max);
+  for (let over = Buffer.byteLength(head) - max; over > 0; over = Buffer.byteLength(head) - max) {
+    head = head.slice(0, head.length - Math.ceil(over / 3));
+  }
+  const last = head.charCodeAt(head.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
+  return `${head}… [log line truncated: ${bytes} bytes, more than the limit of ${max} bytes (maxLineBytes)]`;
 }
 
 const RANK: Record<LogLevel, number> = { off: 99, debug: 1, info: 2, warn: 3, error: 4 };
@@ -137,6 +166,7 @@ export class LogRouter {
   readonly #invocations = new Map<string, InvocationLogs>();
   readonly #records: LogRecord[] = [];
   readonly #recordLimit: number;
+  readonly #maxLineBytes: number;
   readonly #listeners = new Set<(record: LogRecord, ctx: InvocationContext) => void>();
 
   /**
@@ -160,6 +190,7 @@ export class LogRouter {
           };
     this.#cloudwatch = options.cloudwatch;
     this.#recordLimit = options.recordLimit ?? 1000;
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LOG_LINE_BYTES;
   }
 
   /** The topic bus log destinations publish to. */
@@ -255,7 +286,9 @@ export class LogRouter {
    */
   functionLog(ctx: InvocationContext, message: string, level: LogLevel): void {
     if (level === 'off' || !LEVELS.has(level)) return;
-    const record = this.#record(ctx, 'function', level, message);
+    // Bounded: the records kept (LogRouter.records, each invocation's res.logs) and every
+    // destination get at most maxLineBytes of one line.
+    const record = this.#record(ctx, 'function', level, truncateLogLine(String(message), this.#maxLineBytes));
     this.#deliver(record, this.#invocations.get(ctx.invocationId)?.configured ?? []);
   }
 

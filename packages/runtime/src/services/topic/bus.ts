@@ -57,6 +57,15 @@ export interface TopicBusOptions {
   readonly channelPrefix?: string;
   /** How many published messages the bus remembers for {@link TopicBus.published} (default 1000). */
   readonly recordLimit?: number;
+  /**
+   * How many payload bytes those remembered messages may hold in all (default 64 MiB); the
+   * oldest are forgotten first. Bounds what guests publishing 5 MiB messages keep in the host.
+   */
+  readonly recordBytesLimit?: number;
+}
+
+function payloadBytes(value: TopicValue): number {
+  return value.kind === 'text' ? Buffer.byteLength(value.text) : value.bytes.byteLength;
 }
 
 class Subscription implements TopicSubscription {
@@ -102,17 +111,35 @@ function topicId(cache: string, topic: string): string {
 
 abstract class RecordingBus {
   readonly #record: TopicMessage[] = [];
+  readonly #sizes: number[] = [];
+  #recordBytes = 0;
   readonly #limit: number;
+  readonly #bytesLimit: number;
   /** @internal */
   protected readonly subscribers = new Map<string, Set<Subscription>>();
 
-  constructor(limit: number) {
+  constructor(limit: number, bytesLimit = 64 * 1024 * 1024) {
     this.#limit = limit;
+    this.#bytesLimit = bytesLimit;
   }
 
   protected remember(message: TopicMessage): void {
+    const size = payloadBytes(message.value);
     this.#record.push(message);
-    if (this.#record.length > this.#limit) this.#record.splice(0, this.#record.length - this.#limit);
+    this.#sizes.push(size);
+    this.#recordBytes += size;
+    let drop = 0;
+    while (
+      drop < this.#record.length &&
+      (this.#record.length - drop > this.#limit || this.#recordBytes > this.#bytesLimit)
+    ) {
+      this.#recordBytes -= this.#sizes[drop]!;
+      drop++;
+    }
+    if (drop > 0) {
+      this.#record.splice(0, drop);
+      this.#sizes.splice(0, drop);
+    }
   }
 
   /** @internal */
@@ -149,6 +176,8 @@ abstract class RecordingBus {
 
   clearPublished(): void {
     this.#record.length = 0;
+    this.#sizes.length = 0;
+    this.#recordBytes = 0;
   }
 
   protected async closeSubscribers(): Promise<void> {
@@ -178,8 +207,8 @@ export class MemoryTopicBus extends RecordingBus implements TopicBus {
    * new MemoryTopicBus({ recordLimit: 10 });
    * ```
    */
-  constructor(options: Pick<TopicBusOptions, 'recordLimit'> = {}) {
-    super(options.recordLimit ?? 1000);
+  constructor(options: Pick<TopicBusOptions, 'recordLimit' | 'recordBytesLimit'> = {}) {
+    super(options.recordLimit ?? 1000, options.recordBytesLimit);
   }
 
   publish(cache: string, topic: string, value: TopicValue): void {
@@ -225,7 +254,7 @@ export class RedisTopicBus extends RecordingBus implements TopicBus {
    * ```
    */
   constructor(options: TopicBusOptions) {
-    super(options.recordLimit ?? 1000);
+    super(options.recordLimit ?? 1000, options.recordBytesLimit);
     if (options.redis) {
       this.#publisher = options.redis;
       this.#ownsPublisher = false;

@@ -69,7 +69,7 @@ export function createTopicServices(options: TopicServiceOptions = {}): HostServ
     if (size > maxBytes) {
       throw new ServiceError(
         'limit-exceeded',
-        `message of ${size} bytes exceeds the ${maxBytes}-byte topic message limit`,
+        `message of ${size} bytes exceeds the ${maxBytes}-byte topic message limit (createTopicServices({ maxMessageBytes })); publish less`,
       );
     }
   };

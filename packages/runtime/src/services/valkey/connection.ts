@@ -4,7 +4,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { ErrorReply, encodeCommand, type Reply, RespParser } from './resp.js';
+import { ErrorReply, encodeCommand, type Reply, RespLimitError, RespParser } from './resp.js';
 
 /** Why a command got no reply: the connection failed, was lost, timed out, or was cancelled. */
 export class ValkeyConnectionError extends Error {
@@ -30,10 +30,32 @@ export interface ValkeyConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** How long a command may wait for its reply. Default 5000 ms. */
   readonly commandTimeoutMs?: number;
+  /** Largest reply accepted (a command's own `maxReplyBytes` may lower it). Default 64 MiB. */
+  readonly maxReplyBytes?: number;
+}
+
+/** Default {@link ValkeyConnectionOptions.maxReplyBytes}: 64 MiB, like the HTTP service's body limit. */
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+/** A reply larger than the command's limit; refused before it was buffered. */
+export class ValkeyReplyLimitError extends Error {
+  /**
+   * @param message - what was refused and how to raise the limit.
+   * @example
+   * new ValkeyReplyLimitError('too big').name; // 'ValkeyReplyLimitError'
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValkeyReplyLimitError';
+  }
 }
 
 interface Pending {
   settled: boolean;
+  /** Largest reply this command accepts. */
+  maxReplyBytes: number;
+  /** Says which setting decides {@link maxReplyBytes}, for the message. */
+  limitSetting: string;
   resolve(reply: Reply): void;
   reject(error: Error): void;
 }
@@ -99,6 +121,7 @@ export class ValkeyConnection {
   readonly #url: ParsedUrl;
   readonly #connectTimeoutMs: number;
   readonly #commandTimeoutMs: number;
+  readonly #maxReplyBytes: number;
   #socket: Socket | undefined;
   #ready: Promise<Socket> | undefined;
   #pending: Pending[] = [];
@@ -114,6 +137,7 @@ export class ValkeyConnection {
     this.#url = parseValkeyUrl(url);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 2000;
     this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    this.#maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   }
 
   /**
@@ -129,12 +153,18 @@ export class ValkeyConnection {
   /**
    * Sends one command and resolves with its reply (an error reply is a reply, not a rejection).
    * Rejects with {@link ValkeyConnectionError} when the server cannot be reached, the connection
-   * is lost, the reply takes longer than `commandTimeoutMs`, or `signal` aborts.
+   * is lost, the reply takes longer than `commandTimeoutMs`, or `signal` aborts; with
+   * {@link ValkeyReplyLimitError} when the reply is larger than `maxReplyBytes` (the smaller of
+   * the connection's and `limit`'s), before it is buffered (the connection is then reopened).
    *
    * @example
    * await connection.send([Buffer.from('SET'), Buffer.from('k'), Buffer.from('v')]); // StatusReply('OK')
    */
-  async send(args: readonly Uint8Array[], signal?: AbortSignal): Promise<Reply> {
+  async send(
+    args: readonly Uint8Array[],
+    signal?: AbortSignal,
+    limit?: { readonly bytes: number; readonly setting: string },
+  ): Promise<Reply> {
     if (this.#closed)
       throw new ValkeyConnectionError('the host is closing; no more Valkey commands are sent');
     if (signal?.aborted) throw cancelled();
@@ -142,8 +172,11 @@ export class ValkeyConnection {
     const socket = await withSignal(this.#connect(), signal);
     const remaining = Math.max(1, this.#commandTimeoutMs - (Date.now() - started));
     return new Promise<Reply>((resolve, reject) => {
+      const byCaller = limit !== undefined && limit.bytes < this.#maxReplyBytes;
       const entry: Pending = {
         settled: false,
+        maxReplyBytes: byCaller ? limit.bytes : this.#maxReplyBytes,
+        limitSetting: byCaller ? limit.setting : 'createValkeyServices({ maxReplyBytes })',
         resolve: (reply) => finish(() => resolve(reply)),
         reject: (error) => finish(() => reject(error)),
       };
@@ -208,11 +241,24 @@ export class ValkeyConnection {
           ),
         );
       }, this.#connectTimeoutMs);
-      const parser = new RespParser((reply) => this.#onReply(reply));
+      const parser = new RespParser(
+        (reply) => this.#onReply(reply),
+        () => this.#pending[0]?.maxReplyBytes ?? this.#maxReplyBytes,
+      );
       socket.on('data', (chunk: Buffer) => {
         try {
           parser.feed(chunk);
         } catch (error) {
+          if (error instanceof RespLimitError) {
+            // The reply's command fails with the limit; the stream cannot be resynchronised, so
+            // the connection is closed (the commands behind it fail as on a lost connection).
+            const head = this.#pending.shift();
+            head?.reject(
+              new ValkeyReplyLimitError(
+                `the reply is at least ${error.size} bytes, more than the limit of ${error.limit} bytes (${head.limitSetting}); ask for less (e.g. GETRANGE, LRANGE/SCAN in pages)`,
+              ),
+            );
+          }
           socket.destroy(error as Error);
         }
       });
@@ -274,7 +320,13 @@ export class ValkeyConnection {
     if (db !== undefined && db !== 0) steps.push([Buffer.from('SELECT'), Buffer.from(String(db))]);
     for (const args of steps) {
       const reply = await new Promise<Reply>((resolve, reject) => {
-        this.#pending.push({ settled: false, resolve, reject });
+        this.#pending.push({
+          settled: false,
+          maxReplyBytes: this.#maxReplyBytes,
+          limitSetting: 'createValkeyServices({ maxReplyBytes })',
+          resolve,
+          reject,
+        });
         socket.write(encodeCommand(args));
       });
       if (reply instanceof ErrorReply) {

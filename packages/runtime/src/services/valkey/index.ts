@@ -3,6 +3,8 @@
  * `cluster-client` resource bound to the Valkey/Redis server configured for that name, whose
  * `command` runs one request/reply command and maps the RESP reply to the WIT `value`.
  */
+
+import { guestMemoryBytes } from '../limits.js';
 import {
   HostResource,
   type HostService,
@@ -10,17 +12,32 @@ import {
   type ServiceData,
   type ServiceFunction,
 } from '../types.js';
-import { parseValkeyUrl, ValkeyConnection, ValkeyConnectionError } from './connection.js';
+import {
+  parseValkeyUrl,
+  ValkeyConnection,
+  ValkeyConnectionError,
+  ValkeyReplyLimitError,
+} from './connection.js';
 import { ErrorReply, type Reply, StatusReply } from './resp.js';
 
 export {
+  DEFAULT_MAX_REPLY_BYTES,
   type ParsedUrl,
   parseValkeyUrl,
   ValkeyConnection,
   ValkeyConnectionError,
   type ValkeyConnectionOptions,
+  ValkeyReplyLimitError,
 } from './connection.js';
-export { ErrorReply, encodeCommand, type Reply, RespParser, RespProtocolError, StatusReply } from './resp.js';
+export {
+  ErrorReply,
+  encodeCommand,
+  type Reply,
+  RespLimitError,
+  RespParser,
+  RespProtocolError,
+  StatusReply,
+} from './resp.js';
 
 /** The versioned interface this service serves. */
 export const VALKEY_INTERFACE = 'momento:valkey/valkey@1.0.0';
@@ -43,6 +60,11 @@ export interface ValkeyServiceOptions {
   readonly commandTimeoutMs?: number;
   /** How long connecting (TCP, TLS, AUTH, SELECT) may take. Default 2000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Largest reply a command may get, in bytes; a larger one is refused before it is buffered
+   * (`valkey-error::other`). Also bounded by the guest's memory limit. Default 64 MiB.
+   */
+  readonly maxReplyBytes?: number;
   /** Told about connection failures and timeouts (default: `console.warn`). */
   readonly onError?: (error: Error, clusterName: string) => void;
 }
@@ -288,6 +310,7 @@ export function createValkeyServices(options: ValkeyServiceOptions = {}): HostSe
   const connectionOptions = {
     commandTimeoutMs: options.commandTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
+    maxReplyBytes: options.maxReplyBytes,
   };
   // Check every URL now: a typo should fail when the host starts, not on the first command.
   for (const [name, url] of clusters) {
@@ -351,12 +374,19 @@ export function createValkeyServices(options: ValkeyServiceOptions = {}): HostSe
     const refused = refusal(name.toUpperCase(), args);
     if (refused) return err(refused);
     try {
-      const reply = await self.connection.send([Buffer.from(name), ...args], ctx.signal);
+      const reply = await self.connection.send([Buffer.from(name), ...args], ctx.signal, {
+        bytes: guestMemoryBytes(ctx),
+        setting: 'limits.memoryBytes, the guest memory limit',
+      });
       // The bare value, not { tag: 'ok', val } (see ValkeyCommandAnswer).
       return toWitValue(reply);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      if (!(ctx.signal.aborted && e instanceof ValkeyConnectionError)) onError(e, self.clusterName);
+      if (
+        !(ctx.signal.aborted && e instanceof ValkeyConnectionError) &&
+        !(e instanceof ValkeyReplyLimitError)
+      )
+        onError(e, self.clusterName);
       return err(`${name} on cluster '${self.clusterName}' failed: ${e.message}`);
     }
   };

@@ -63,6 +63,26 @@ export class RespProtocolError extends Error {
   }
 }
 
+/**
+ * A reply larger than the limit {@link RespParser} was given for it: thrown before the rest of
+ * it is buffered. The connection cannot be resynchronised afterwards and must be closed.
+ */
+export class RespLimitError extends Error {
+  /**
+   * @param size - bytes the reply has, or will have at least.
+   * @param limit - the limit it crossed.
+   * @example
+   * new RespLimitError(2 ** 30, 2 ** 26).message;
+   */
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`the reply is at least ${size} bytes, more than the limit of ${limit} bytes`);
+    this.name = 'RespLimitError';
+  }
+}
+
 interface Frame {
   readonly items: Reply[];
   remaining: number;
@@ -89,13 +109,25 @@ export class RespParser {
   #buf: Buffer = Buffer.alloc(0);
   #pos = 0;
   readonly #stack: Frame[] = [];
+  /** Bytes of the top-level reply being parsed that were already consumed (its finished parts). */
+  #inReply = 0;
 
   /**
    * @param onReply - called with each complete top-level reply.
+   * @param maxReplyBytes - the size limit of the next top-level reply (asked again for each);
+   *   a reply that crosses it throws {@link RespLimitError} before the rest of it is buffered.
    * @example
    * new RespParser((reply) => console.log(reply));
    */
-  constructor(private readonly onReply: (reply: Reply) => void) {}
+  constructor(
+    private readonly onReply: (reply: Reply) => void,
+    private readonly maxReplyBytes: () => number = () => Number.POSITIVE_INFINITY,
+  ) {}
+
+  #check(size: number): void {
+    const limit = this.maxReplyBytes();
+    if (size > limit) throw new RespLimitError(size, limit);
+  }
 
   /**
    * Adds received bytes; emits every reply they complete. Throws {@link RespProtocolError} on
@@ -117,9 +149,13 @@ export class RespParser {
       const value = this.#parseOne();
       if (value === NEED_MORE) {
         this.#pos = start;
+        // The whole value is known to need #need bytes: refuse now, before buffering them.
+        this.#check(this.#inReply + this.#need);
         break;
       }
+      this.#inReply += this.#pos - start;
       if (value === ARRAY_STARTED) continue;
+      this.#check(this.#inReply);
       this.#settle(value);
     }
     const rest = this.#buf.subarray(this.#pos);
@@ -137,6 +173,7 @@ export class RespParser {
     for (;;) {
       const top = this.#stack[this.#stack.length - 1];
       if (!top) {
+        this.#inReply = 0;
         this.onReply(current);
         return;
       }
