@@ -6,6 +6,10 @@ export default defineConfig({
     alias: {
       // Unit tests of spawnFunction (src/call.ts) run in Node: the host import is a recording fake.
       'momento:spawn/spawn@1.0.0': fileURLToPath(new URL('./test/call-fake-spawn.ts', import.meta.url)),
+      // sleep() (src/sleep.ts): the clock is a recording fake that does not wait.
+      'wasi:clocks/monotonic-clock@0.2.3': fileURLToPath(
+        new URL('./test/sleep-fake-clocks.ts', import.meta.url),
+      ),
     },
   },
   test: {

@@ -19,6 +19,7 @@ export default defineProject({
       'momento:web-function/web-function-support@1.0.0': here('./test/fakes/web-function-support.ts'),
       'momento:web-function/web-function-stream@1.0.0': here('./test/fakes/web-function-stream.ts'),
       'wasi:cli/environment@0.2.3': here('./test/fakes/wasi-environment.ts'),
+      'wasi:clocks/monotonic-clock@0.2.3': here('./test/fakes/wasi-clocks.ts'),
       '@momento-functions/bytes': here('../bytes/src/index.ts'),
       '@momento-functions/build': here('../build/src/index.ts'),
       '@momento-functions/runtime': here('../runtime/src/index.ts'),

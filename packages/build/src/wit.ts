@@ -30,6 +30,14 @@ export const EXPORTED_INTERFACE: Record<FunctionKind, string> = {
 export const ENVIRONMENT_INTERFACE = 'wasi:cli/environment@0.2.3';
 
 /**
+ * The other WASI interfaces a function may import directly, and only when its code does: the
+ * monotonic clock's `subscribe-duration` pollable and its `block`, which is how `sleep()` of
+ * guest-web/guest-spawn blocks (as Rust's `std::thread::sleep` does on wasip2). Both are served
+ * by the platform (componentize-js's engine imports them anyway).
+ */
+export const DIRECT_WASI_IMPORTS = ['wasi:clocks/monotonic-clock@0.2.3', 'wasi:io/poll@0.2.3'];
+
+/**
  * The WASI interfaces the real platform supports and a TS function uses on purpose: configuration,
  * the clocks (`Date.now()`, `performance.now()`) and randomness (`Math.random()`, `crypto`).
  */
@@ -112,13 +120,17 @@ export function worldImports(
   for (const spec of specifiers) {
     if (kind === 'spawn' && spec.startsWith('momento:web-function/')) {
       throw new BuildError(
-        `This spawn function imports '${spec}', but a spawn function has no HTTP request: the platform's spawn world imports no web-function interface (reference §1.4). Remove the use of web() helpers such as environment() and read configuration from environment variables instead.`,
+        `This spawn function imports '${spec}', but a spawn function has no HTTP request: the platform's spawn world imports no web-function interface. Remove the use of web() helpers such as environment() and read configuration from environment variables instead.`,
       );
     }
     if (spec.startsWith('wasi:')) {
       if (spec === ENVIRONMENT_INTERFACE) continue;
+      if (DIRECT_WASI_IMPORTS.includes(spec)) {
+        out.add(spec);
+        continue;
+      }
       throw new BuildError(
-        `The function imports '${spec}'. Only '${ENVIRONMENT_INTERFACE}' may be imported directly: clocks and randomness come with the engine (use Date.now() / performance.now(), and Math.random() / crypto.getRandomValues() / crypto.randomUUID()), and the real platform rejects most other WASI interfaces at upload.`,
+        `The function imports '${spec}'. Only '${ENVIRONMENT_INTERFACE}' (and, for sleep(), ${DIRECT_WASI_IMPORTS.map((i) => `'${i}'`).join(' and ')}) may be imported directly: clocks and randomness come with the engine (use Date.now() / performance.now(), and Math.random() / crypto.getRandomValues() / crypto.randomUUID()), and the real platform rejects most other WASI interfaces at upload.`,
       );
     }
     if (!known.has(spec)) {

@@ -18,4 +18,5 @@ export {
   type WitSpawnFailure,
   type WitSpawnSuccess,
 } from './result.js';
+export { sleep } from './sleep.js';
 export { EXTRACT_FAILURE_PREFIX, type SpawnFunction, spawn } from './spawn.js';

@@ -19,6 +19,7 @@ export {
 export { describeError, INVOCATION_ERROR_PREFIX, WebError } from './error.js';
 export type { Header, HeadersInput } from './headers.js';
 export { JsonBody, json, WebResponse, type WebResponseInit } from './response.js';
+export { sleep } from './sleep.js';
 export {
   type RawSink,
   rawStream,

@@ -49,3 +49,21 @@ declare module 'wasi:cli/environment@0.2.3' {
   export function getArguments(): string[];
   export function initialCwd(): string | undefined;
 }
+
+// Imported by sleep(): a pollable of the monotonic clock, blocked on (componentize-js hands a
+// WIT resource to JavaScript as an object with its methods and `Symbol.dispose` to drop it).
+declare module 'wasi:clocks/monotonic-clock@0.2.3' {
+  import type { Pollable } from 'wasi:io/poll@0.2.3';
+  export function now(): bigint;
+  export function resolution(): bigint;
+  export function subscribeInstant(when: bigint): Pollable;
+  export function subscribeDuration(when: bigint): Pollable;
+}
+
+declare module 'wasi:io/poll@0.2.3' {
+  export interface Pollable {
+    ready(): boolean;
+    block(): void;
+  }
+  export function poll(list: Pollable[]): Uint32Array;
+}
