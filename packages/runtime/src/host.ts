@@ -4,7 +4,6 @@
  * and enforces the limits.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { createCacheView } from './cache-view.js';
@@ -17,7 +16,15 @@ import {
   parseInterfaceName,
   planResources,
 } from './interfaces.js';
-import { compileModules, defaultCacheDir, glueUrl, inspectAndTranspile } from './loader.js';
+import {
+  checkComponentHeader,
+  compileModules,
+  DEFAULT_COMPONENT_BYTES,
+  defaultCacheDir,
+  glueUrl,
+  inspectAndTranspile,
+  readComponentFile,
+} from './loader.js';
 import {
   type BodyRef,
   BUFFER_OPS,
@@ -106,6 +113,7 @@ const DEFAULT_LIMITS: HostLimits = {
   responseBodyBytes: 10 * 1024 * 1024,
   concurrency: Math.max(1, availableParallelism()),
   maxQueued: 64,
+  componentBytes: DEFAULT_COMPONENT_BYTES,
 };
 
 /**
@@ -663,12 +671,18 @@ class HostImpl implements Host {
       if (this.#closed) throw new Error('the host was closed while the function was being built');
     } else if (typeof component === 'string') {
       try {
-        bytes = new Uint8Array(await readFile(component));
+        bytes = await readComponentFile(component, this.limits.componentBytes);
       } catch (error) {
         throw new LoadError(`cannot read component ${component}: ${(error as Error).message}`);
       }
     } else {
       bytes = component;
+    }
+    try {
+      checkComponentHeader(bytes, this.limits.componentBytes);
+    } catch (error) {
+      const where = typeof component === 'string' ? ` (${component})` : '';
+      throw new LoadError(`Function '${options.name}'${where}: ${(error as Error).message}`);
     }
     const info = await inspectAndTranspile(bytes, this.#cacheDir);
     if (!info.kind) {

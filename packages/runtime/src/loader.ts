@@ -3,8 +3,8 @@
  * disk by content hash), and compile its core modules once (with the memory cap applied).
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,6 +53,116 @@ export function defaultCacheDir(): string {
   const local = join(process.cwd(), 'node_modules');
   if (existsSync(local)) return join(local, '.cache', 'momento-functions');
   return join(tmpdir(), 'momento-functions-cache');
+}
+
+/** The largest component {@link readComponentFile} reads by default (the largest real ones are ~12 MiB). */
+export const DEFAULT_COMPONENT_BYTES = 64 * 1024 * 1024;
+
+const MiB = 1024 * 1024;
+const sizeText = (bytes: number) => (bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${bytes} bytes`);
+
+/**
+ * Reads a component file with a bound: only a regular file is read (a FIFO, a device such as
+ * `/dev/zero` or a directory is refused at once, without reading), one larger than `maxBytes`
+ * is refused from its size, and at most `maxBytes + 1` bytes are ever read (a file growing while
+ * it is read is refused too). Throws an error saying which limit applies.
+ *
+ * @example
+ * const bytes = await readComponentFile('dist/fn.wasm', 64 * 1024 * 1024);
+ */
+export async function readComponentFile(path: string, maxBytes: number): Promise<Uint8Array> {
+  // O_NONBLOCK: opening a FIFO for reading must not wait for a writer (no effect on regular files).
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      const what = stats.isDirectory()
+        ? 'a directory'
+        : stats.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : stats.isCharacterDevice() || stats.isBlockDevice()
+            ? 'a device'
+            : stats.isSocket()
+              ? 'a socket'
+              : 'not a regular file';
+      throw new Error(`it is ${what}, not a regular .wasm file`);
+    }
+    if (stats.size > maxBytes) {
+      throw new Error(
+        `it is ${sizeText(stats.size)}, over this host's component size limit of ${sizeText(maxBytes)} (limits.componentBytes)`,
+      );
+    }
+    const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > stats.size) {
+      throw new Error(
+        length > maxBytes
+          ? `it grew past this host's component size limit of ${sizeText(maxBytes)} (limits.componentBytes) while it was read`
+          : 'it grew while it was read; load it again once it is written',
+      );
+    }
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/**
+ * Checks, before any heavy work, that bytes can be a component: at most `maxBytes`, the `\0asm`
+ * magic, and the component layer (a core module or anything else is refused with what it is).
+ * Throws an error whose message starts with "this is not a valid WebAssembly component" or
+ * names the size limit.
+ *
+ * @example
+ * checkComponentHeader(bytes, 64 * 1024 * 1024);
+ */
+export function checkComponentHeader(bytes: Uint8Array, maxBytes: number): void {
+  if (bytes.length > maxBytes) {
+    throw new Error(
+      `the component is ${sizeText(bytes.length)}, over this host's component size limit of ${sizeText(maxBytes)} (limits.componentBytes)`,
+    );
+  }
+  const head = [...bytes.subarray(0, 8)];
+  const hex = head.map((b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing';
+  if (bytes.length < 8 || WASM_MAGIC.some((b, i) => head[i] !== b)) {
+    throw new Error(
+      `this is not a valid WebAssembly component (it does not start with the WebAssembly magic "\\0asm"; its first bytes are ${hex}); give the .wasm file a build produced`,
+    );
+  }
+  // Bytes 4-7: version (u16) and layer (u16); layer 1 is a component, layer 0 a core module.
+  const layer = head[6]! | (head[7]! << 8);
+  if (layer === 0) {
+    throw new Error(
+      'this is not a valid WebAssembly component: it is a core WebAssembly module; turn it into a component with jco new / wasm-tools component new, or build it with componentize-js',
+    );
+  }
+  if (layer !== 1) {
+    throw new Error(`this is not a valid WebAssembly component (unknown layer in its header: ${hex})`);
+  }
+}
+
+/**
+ * Makes the transpiled glue (`component.js`, ES modules) load as ESM whatever package.json sits
+ * above the cache directory (a `"type": "commonjs"` one would make Node read it as CommonJS).
+ */
+const moduleMarkers = new Set<string>();
+async function markModuleFolder(dir: string): Promise<void> {
+  if (moduleMarkers.has(dir)) return;
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) {
+    await mkdir(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(tmp, '{ "type": "module" }\n');
+    await rename(tmp, file);
+  }
+  moduleMarkers.add(dir);
 }
 
 /** Reads the world of a component as wit text and pulls out its interface imports and exports. */
@@ -112,6 +222,7 @@ export function parseGlueResourceFunctions(glue: string): Record<string, string[
  */
 export async function inspectAndTranspile(component: Uint8Array, cacheDir: string): Promise<ComponentInfo> {
   const hash = createHash('sha256').update(component).digest('hex');
+  await markModuleFolder(join(cacheDir, 'transpiled'));
   const dir = join(cacheDir, 'transpiled', `${hash.slice(0, 32)}-${CACHE_FORMAT}`);
   const metaPath = join(dir, 'meta.json');
   let meta: CachedMeta | undefined;

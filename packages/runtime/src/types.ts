@@ -27,6 +27,11 @@ export interface HostLimits {
   concurrency: number;
   /** Invocations waiting for a sandbox; beyond this the caller gets a 503. Default 64. */
   maxQueued: number;
+  /**
+   * Largest component `host.load` accepts, in bytes. A file is checked by its size before it is
+   * read (and read with this bound); a FIFO or device is refused. Default 64 MiB.
+   */
+  componentBytes: number;
 }
 
 /** One line of the host's log. */

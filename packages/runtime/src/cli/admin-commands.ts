@@ -32,22 +32,37 @@ Options:
       --token-id <id>     token_id the functions see as their token metadata
       --valid-for <secs>  lifetime in seconds (default 3600, at most 3600)
       --state-dir <dir>   state directory (default: the config's, else .momento-functions)
+  -c, --config <file>     the server's config file, for auth.signingKey and stateDir
+                          (default: ./momento-functions.json if present)
   -h, --help              show this help
 
 Example:
   curl -H "authorization: $(momento-functions token --function hello)" http://127.0.0.1:8080/functions/default/hello
 `;
 
-function stateDirFor(io: CliIO, explicit: string | undefined): { stateDir: string; signingKey?: string } {
-  if (explicit) return { stateDir: resolve(io.cwd, explicit) };
-  const file = findConfigFile(io.cwd);
+function stateDirFor(
+  io: CliIO,
+  explicit: string | undefined,
+  configPath?: string,
+): { stateDir: string; signingKey?: string } {
+  // An explicit config (token -c) is read for its signing key even when --state-dir is given.
+  const file =
+    configPath !== undefined ? resolve(io.cwd, configPath) : explicit ? undefined : findConfigFile(io.cwd);
   if (file) {
-    const config = loadConfigFile(file);
+    let config: ReturnType<typeof loadConfigFile>;
+    try {
+      config = loadConfigFile(file);
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
+    }
     return {
-      stateDir: config.stateDir ?? join(io.cwd, '.momento-functions'),
+      stateDir: explicit
+        ? resolve(io.cwd, explicit)
+        : (config.stateDir ?? join(io.cwd, '.momento-functions')),
       ...(config.auth?.signingKey ? { signingKey: config.auth.signingKey } : {}),
     };
   }
+  if (explicit) return { stateDir: resolve(io.cwd, explicit) };
   return { stateDir: join(io.cwd, '.momento-functions') };
 }
 
@@ -172,6 +187,7 @@ export async function tokenCommand(argv: string[], io: CliIO): Promise<number> {
       'token-id': { type: 'string' },
       'valid-for': { type: 'string' },
       'state-dir': { type: 'string' },
+      config: { type: 'string', short: 'c' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -179,7 +195,7 @@ export async function tokenCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(TOKEN_USAGE);
     return 0;
   }
-  const { stateDir, signingKey } = stateDirFor(io, values['state-dir']);
+  const { stateDir, signingKey } = stateDirFor(io, values['state-dir'], values.config);
   const authority = new TokenAuthority({ secret: tokenSecret(stateDir, signingKey) });
   const entry: Record<string, unknown> = { role: 'FunctionInvoke' };
   if (values.cache) entry.cache_selector = { cacheName: values.cache };

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, parseFunctionFlag } from '../server/config.js';
 import { createConsoleLogger } from '../server/log.js';
 import { type FunctionEvent, type RunningServer, serve } from '../server/serve.js';
+import type { ServerTimeouts } from '../server/server.js';
 import type { FunctionKind, ServerLogger } from '../server/types.js';
 import { CliError, type CliIO, createProgress, type Style, styleFor } from './ui.js';
 
@@ -25,6 +26,12 @@ Options:
       --auth                   require a token signed by this server (see: momento-functions token)
       --state-dir <dir>        async jobs, dead letters, token key (default .momento-functions)
   -j, --jobs <n>               builds run at once (default: the number of cores)
+      --headers-timeout <ms>   request line and headers must arrive within this (default 10000)
+      --request-timeout <ms>   a whole request must arrive within this (default: the function
+                               time limit + 10000)
+      --keep-alive-timeout <ms>  close an idle keep-alive connection after this (default 5000)
+      --body-timeout <ms>      cut a request body that stalls this long (default 5000), or that
+                               arrives slower than --min-body-rate (bytes/s, default 1024)
       --wait                   build and load every function before listening, and refuse
                                to start if one fails
   -q, --quiet                  log only warnings and errors
@@ -53,10 +60,13 @@ export interface EndpointListing {
   readonly status?: 'ready' | 'building' | 'failed';
 }
 
-/** The curl line to try one function. */
-function curlLine(url: string, fn: { name: string; cache: string; kind: FunctionKind }): string {
+/**
+ * The curl line to try one function: a web function gets a POST (`-d`) to its invoke URL, a spawn
+ * function a POST to its spawn URL (the body is a placeholder: each function expects its own).
+ */
+export function curlLine(url: string, fn: { name: string; cache: string; kind: FunctionKind }): string {
   return fn.kind === 'web'
-    ? `curl -i ${url}/spaces/${fn.cache}/functions/${fn.name}/invoke -H 'content-type: application/json' -d '{"name":"Ada"}'`
+    ? `curl -i ${url}/spaces/${fn.cache}/functions/${fn.name}/invoke -d 'hello'`
     : `curl -i -X POST ${url}/spaces/${fn.cache}/functions/${fn.name}/spawn -d 'payload'`;
 }
 
@@ -138,6 +148,11 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       auth: { type: 'boolean' },
       'state-dir': { type: 'string' },
       jobs: { type: 'string', short: 'j' },
+      'headers-timeout': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'keep-alive-timeout': { type: 'string' },
+      'body-timeout': { type: 'string' },
+      'min-body-rate': { type: 'string' },
       wait: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -160,6 +175,21 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
     if (!Number.isInteger(jobs) || jobs < 1) {
       throw new CliError(`--jobs ${values.jobs} is not a number of builds (1 or more).`, 2);
     }
+  }
+  const timeouts: ServerTimeouts = {};
+  for (const [flag, key] of [
+    ['headers-timeout', 'headersMs'],
+    ['request-timeout', 'requestMs'],
+    ['keep-alive-timeout', 'keepAliveMs'],
+    ['body-timeout', 'bodyIdleMs'],
+    ['min-body-rate', 'minBodyBytesPerSecond'],
+  ] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new CliError(`--${flag} ${text} is not a positive number.`, 2);
+    timeouts[key] = value;
   }
   const functions = (values.function ?? []).map((spec) => parseFunctionFlag(spec, io.cwd));
   const wait = values.wait ?? false;
@@ -214,6 +244,7 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       ...(values.auth ? { auth: true } : {}),
       ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
       ...(jobs !== undefined ? { buildConcurrency: jobs } : {}),
+      ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
       waitForFunctions: wait,
       logger,
       onProgress: (message) => {

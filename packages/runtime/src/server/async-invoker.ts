@@ -98,6 +98,9 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
+/** Headers the server sets on a callback itself; a function's own are not passed. */
+const SERVER_SET = new Set(['x-function-status', 'x-invocation-id', 'idempotency-key']);
+
 interface StoredJob extends Omit<AsyncJob, 'request' | 'result'> {
   request: Omit<AsyncJob['request'], 'body'> & { bodyBase64: string };
   result?: { status: number; headers: Pair[]; bodyBase64: string };
@@ -152,11 +155,19 @@ export async function deliverCallback(
   const raw: string[] = ['host', target.host];
   for (const [name, value] of result.headers) {
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower === 'x-function-status' || lower === 'x-invocation-id') continue;
+    if (HOP_BY_HOP.has(lower) || SERVER_SET.has(lower)) continue;
     if (!validHeaderName(name) || !validHeaderValue(value)) continue; // cannot be sent; skip rather than lose the result
     raw.push(name, value);
   }
-  raw.push('x-function-status', String(result.status), 'x-invocation-id', invocationId);
+  // idempotency-key: the same on every attempt (callbacks are at-least-once), for receivers to de-duplicate.
+  raw.push(
+    'x-function-status',
+    String(result.status),
+    'x-invocation-id',
+    invocationId,
+    'idempotency-key',
+    invocationId,
+  );
   raw.push('content-length', String(result.body.length));
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const status = await new Promise<number>((resolve, reject) => {
@@ -384,7 +395,7 @@ export class AsyncInvoker {
         };
       } else {
         try {
-          job.result = await fn.invoke({ ...job.request, signal: controller.signal });
+          job.result = await fn.invoke({ ...job.request, invocationId: job.id, signal: controller.signal });
         } catch (error) {
           if (controller.signal.aborted) return;
           const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CallbackRetryOptions } from './async-invoker.js';
+import type { ServerTimeouts } from './server.js';
 import type { FunctionKind } from './types.js';
 
 /** The config file names looked for, in order. */
@@ -43,7 +44,18 @@ export interface ServeConfig {
   stateDir?: string;
   /** How long a graceful shutdown waits for in-flight work, in ms (default 10000). */
   shutdownTimeoutMs?: number;
+  /** Client time limits (headers, body, keep-alive, whole request); see docs/server.md. */
+  timeouts?: ServerTimeouts;
 }
+
+/** The fields of `timeouts` in the config file. */
+export const TIMEOUT_FIELDS = [
+  'headersMs',
+  'requestMs',
+  'keepAliveMs',
+  'bodyIdleMs',
+  'minBodyBytesPerSecond',
+] as const;
 
 /** A configuration problem, with the file and field it is about. */
 export class ConfigError extends Error {
@@ -80,6 +92,7 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
     'async',
     'stateDir',
     'shutdownTimeoutMs',
+    'timeouts',
   ];
   for (const key of Object.keys(input)) {
     if (!known.includes(key))
@@ -92,6 +105,31 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
   }
   for (const key of ['hostname', 'cache', 'stateDir'] as const) {
     if (input[key] !== undefined && typeof input[key] !== 'string') fail(file, `"${key}" must be a string`);
+  }
+  if (input.timeouts !== undefined) {
+    const timeouts = input.timeouts;
+    if (typeof timeouts !== 'object' || timeouts === null || Array.isArray(timeouts)) {
+      fail(file, `"timeouts" must be an object with any of ${TIMEOUT_FIELDS.join(', ')}`);
+    }
+    for (const [key, value] of Object.entries(timeouts)) {
+      if (!(TIMEOUT_FIELDS as readonly string[]).includes(key)) {
+        fail(file, `timeouts has unknown field "${key}"; use ${TIMEOUT_FIELDS.join(', ')}`);
+      }
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+        fail(file, `timeouts.${key} must be a positive number (got ${JSON.stringify(value)})`);
+      }
+    }
+  }
+  if (input.auth !== undefined) {
+    const auth = input.auth;
+    if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+      fail(file, '"auth" must be an object like {"enabled": true}');
+    }
+    for (const [key, value] of Object.entries(auth)) {
+      const type = { enabled: 'boolean', signingKey: 'string', forwardAuthorization: 'boolean' }[key];
+      if (!type) fail(file, `auth has unknown field "${key}"; use enabled, signingKey, forwardAuthorization`);
+      if (typeof value !== type) fail(file, `auth.${key} must be a ${type}`);
+    }
   }
   const cache = (input.cache as string | undefined) ?? DEFAULT_CACHE;
   const seen = new Set<string>();

@@ -31,6 +31,7 @@ export {
   loadConfigFile,
   parseFunctionFlag,
   type ServeConfig,
+  TIMEOUT_FIELDS,
   validateConfig,
 } from './config.js';
 export {
@@ -68,8 +69,12 @@ export {
 } from './serve.js';
 export {
   createFunctionServer,
+  DEFAULT_SERVER_TIMEOUTS,
   type FunctionServer,
   type FunctionServerOptions,
+  type GuestSpawnRecord,
+  invalidGuestResponse,
+  type ServerTimeouts,
   type ShutdownReport,
   type SpawnRecord,
 } from './server.js';

@@ -32,6 +32,7 @@ import {
   createFunctionServer,
   type FunctionServer,
   type FunctionServerOptions,
+  type ServerTimeouts,
   type ShutdownReport,
 } from './server.js';
 import type { FunctionKind, ServableFunction, ServerLogger } from './types.js';
@@ -122,6 +123,11 @@ export interface ConfiguredServer extends FunctionServer {
    * only once it is built and loaded; until then (and if it fails) the old one keeps serving.
    */
   reload(names?: readonly string[]): Promise<ReloadReport>;
+}
+
+/** The fields of an options object that are set (so `{ a: undefined }` does not override a default). */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const keyOf = (config: FunctionConfig) => `${config.cache ?? DEFAULT_CACHE}/${config.name}`;
@@ -308,6 +314,9 @@ export async function createServer(options: CreateServerOptions): Promise<Config
     ...serverOptions,
     functions: registry,
     maxBodyBytes: serverOptions.maxBodyBytes ?? host.limits.requestBodyBytes,
+    // A request must arrive within the function time limit + a margin, unless configured.
+    timeouts: { requestMs: host.limits.timeoutMs + 10_000, ...definedOnly(serverOptions.timeouts) },
+    guestSpawns: serverOptions.guestSpawns ?? (() => host.spawns),
   });
 
   async function reloadOne(fn: FunctionConfig): Promise<void> {
@@ -430,6 +439,8 @@ export interface ServeOptions {
   buildConcurrency?: number;
   /** Called when each function is first ready, or fails to build or load. */
   onFunction?: (event: FunctionEvent) => void;
+  /** Client time limits; each field set here overrides the config's `timeouts`. */
+  timeouts?: ServerTimeouts;
 }
 
 /** A server started by {@link serve}. */
@@ -607,6 +618,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       async: { ...config.async, stateDir },
       ...(authority ? { auth: { verify: authority.verifier } } : {}),
       ...(config.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: config.shutdownTimeoutMs } : {}),
+      timeouts: { ...definedOnly(config.timeouts), ...definedOnly(options.timeouts) },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.builder ? { builder: options.builder } : {}),
       ...(options.buildConcurrency !== undefined ? { buildConcurrency: options.buildConcurrency } : {}),

@@ -9,6 +9,9 @@ import {
   type IncomingMessage,
   type Server,
   type ServerResponse,
+  STATUS_CODES,
+  validateHeaderName,
+  validateHeaderValue,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -21,7 +24,57 @@ import { type AuthOptions, canInvoke, tokenFromHeaders } from './auth.js';
 import { silentLogger } from './log.js';
 import { FunctionRegistry } from './registry.js';
 import { matchRoute, type Route } from './routes.js';
-import type { Pair, ServableFunction, ServerInvokeRequest, ServerLogger, SpawnOutcome } from './types.js';
+import type {
+  Pair,
+  ServableFunction,
+  ServerInvokeRequest,
+  ServerInvokeResponse,
+  ServerLogger,
+  SpawnOutcome,
+} from './types.js';
+
+/**
+ * Time limits on clients (slow or stalled ones must not hold connections). Each unset field
+ * keeps its default.
+ */
+export interface ServerTimeouts {
+  /** The request line and headers must arrive within this (Node's `headersTimeout`; 408). Default 10 000 ms. */
+  headersMs?: number;
+  /**
+   * The whole request, headers and body, must arrive within this (Node's `requestTimeout`; 408).
+   * Default: the function time limit + 10 s (40 000 ms without a host).
+   */
+  requestMs?: number;
+  /** An idle keep-alive connection is closed after this. Default 5 000 ms. */
+  keepAliveMs?: number;
+  /** A request body that stops arriving for this long is cut (408, connection closed). Default 5 000 ms. */
+  bodyIdleMs?: number;
+  /**
+   * A request body arriving slower than this on average (bytes per second), checked once it has
+   * been arriving for `bodyIdleMs`, is cut (408, connection closed). Default 1024.
+   */
+  minBodyBytesPerSecond?: number;
+}
+
+/** The defaults of {@link ServerTimeouts}. */
+export const DEFAULT_SERVER_TIMEOUTS: Required<ServerTimeouts> = {
+  headersMs: 10_000,
+  requestMs: 40_000,
+  keepAliveMs: 5_000,
+  bodyIdleMs: 5_000,
+  minBodyBytesPerSecond: 1024,
+};
+
+/** A host guest whose own `spawn-function` call started a spawn (the host's record of it). */
+export interface GuestSpawnRecord {
+  readonly name: string;
+  readonly cache: string;
+  readonly spawnedBy: { readonly functionName: string; readonly invocationId: string };
+  readonly time: number;
+  readonly refused: 'function-not-found' | 'limit' | undefined;
+  readonly invocationId: string | undefined;
+  readonly outcome: SpawnOutcome | undefined;
+}
 
 /** Settings of {@link createFunctionServer}. */
 export interface FunctionServerOptions {
@@ -43,17 +96,29 @@ export interface FunctionServerOptions {
   shutdownTimeoutMs?: number;
   /** How many spawn outcomes `GET /_momento/spawns` remembers (default 100). */
   spawnHistory?: number;
+  /** Time limits on clients (headers, body, keep-alive, whole request). */
+  timeouts?: ServerTimeouts;
+  /**
+   * Spawns that guests started themselves (`momento:spawn` spawn-function), listed by
+   * `GET /_momento/spawns` beside the ones started over HTTP (`createServer` passes the host's).
+   */
+  guestSpawns?: () => readonly GuestSpawnRecord[];
 }
 
 /** One spawn, as logged and listed by `GET /_momento/spawns`. */
 export interface SpawnRecord {
+  /** The spawn's id (for a spawn a guest started: its invocation id). */
   id: string;
   cache: string;
   function: string;
   startedAt: string;
-  /** Absent while the spawn runs. */
+  /** Absent while the spawn runs (and for spawns a guest started, whose end time is not kept). */
   finishedAt?: string;
   outcome?: SpawnOutcome;
+  /** Set when a guest started it with `momento:spawn` rather than `POST .../spawn`. */
+  spawnedBy?: { function: string; invocationId: string };
+  /** Why the host did not start a spawn a guest asked for. */
+  refused?: 'function-not-found' | 'limit';
 }
 
 /** What `close()` did. */
@@ -121,7 +186,11 @@ const EMPTY_BODY = new Uint8Array(0);
 /** The `retry-after` of a 503 for a function still building (a componentize takes 10–40 s). */
 const BUILDING_RETRY_AFTER_SECONDS = 5;
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> | Uint8Array {
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  timeouts: Required<ServerTimeouts>,
+): Promise<Uint8Array> | Uint8Array {
   const length = req.headers['content-length'];
   // HTTP/1.1: no content-length and no transfer-encoding means no body (a GET, most often).
   if (length === undefined && req.headers['transfer-encoding'] === undefined) {
@@ -136,7 +205,33 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> | Ui
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const started = Date.now();
+    let last = started;
+    const { bodyIdleMs, minBodyBytesPerSecond } = timeouts;
+    // A body that stalls, or trickles in slower than the minimum rate, is cut: a slow client
+    // must not hold a connection (and its buffered body) for long.
+    const watchdog = setInterval(
+      () => {
+        const now = Date.now();
+        let why: string | undefined;
+        if (now - last >= bodyIdleMs) why = `no body data arrived for ${now - last} ms`;
+        else if (now - started >= bodyIdleMs && size < (minBodyBytesPerSecond * (now - started)) / 1000) {
+          why = `it arrived at ${Math.round((size * 1000) / (now - started))} bytes/s, under the minimum of ${minBodyBytesPerSecond}`;
+        }
+        if (why === undefined) return;
+        cleanup();
+        reject(
+          new HttpError(
+            408,
+            `The request body came too slowly (${why}; ${size} bytes in ${now - started} ms); send it at once.`,
+            { connection: 'close' },
+          ),
+        );
+      },
+      Math.max(20, Math.min(1000, bodyIdleMs / 4)),
+    );
     const onData = (chunk: Buffer) => {
+      last = Date.now();
       size += chunk.length;
       if (size > limit) {
         cleanup();
@@ -169,6 +264,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> | Ui
       reject(new Error('the client closed the connection before the request body was complete'));
     };
     const cleanup = () => {
+      clearInterval(watchdog);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -192,7 +288,9 @@ function sendText(
     return;
   }
   const body = Buffer.from(text.endsWith('\n') ? text : `${text}\n`);
-  res.writeHead(status, {
+  // The reason phrase is given explicitly: a writeHead that threw (a guest header HTTP cannot
+  // carry) has already set the guest's, and Node would keep it ("502 OK").
+  res.writeHead(status, reasonPhrase(status), {
     ...headers,
     'content-type': 'text/plain; charset=utf-8',
     'content-length': body.length,
@@ -202,8 +300,84 @@ function sendText(
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.writeHead(status, reasonPhrase(status), {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+  });
   res.end(body);
+}
+
+function reasonPhrase(status: number): string {
+  return STATUS_CODES[status] ?? 'Unknown';
+}
+
+/**
+ * Why a guest's response cannot be relayed over HTTP (a status outside 100-999, a header name or
+ * value HTTP cannot carry), or `undefined` when it can. The server answers such a response with a
+ * 502, for sync and async invocations alike.
+ */
+export function invalidGuestResponse(
+  name: string,
+  status: number,
+  headers: readonly Pair[],
+): string | undefined {
+  if (!Number.isInteger(status) || status < 100 || status > 999) {
+    return `The function ${name} answered with status ${status}, which is not valid HTTP.`;
+  }
+  for (const [header, value] of headers) {
+    if (STRIPPED_RESPONSE_HEADERS.has(header.toLowerCase())) continue;
+    try {
+      validateHeaderName(header);
+      validateHeaderValue(header, value);
+    } catch (error) {
+      return `The function ${name} answered with a header HTTP cannot carry: ${describe(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/** The host's own refusal of a guest's status (it reports 500; a gateway relaying a bad upstream answer says 502). */
+const HOST_INVALID_STATUS = /^the function returned an invalid HTTP status/;
+
+function hostFailureStatus(error: unknown): number {
+  const status = (error as { status?: unknown }).status;
+  if (HOST_INVALID_STATUS.test(describe(error))) return 502;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
+/**
+ * The function as the async invoker runs it: a response HTTP cannot carry becomes the 502 a sync
+ * caller would get, instead of reaching the callback with its bad headers silently dropped.
+ */
+function checkedForAsync(fn: ServableFunction): ServableFunction {
+  const textResponse = (status: number, text: string): ServerInvokeResponse => ({
+    status,
+    headers: [['content-type', 'text/plain; charset=utf-8']],
+    body: new TextEncoder().encode(`${text}\n`),
+  });
+  return {
+    ...fn,
+    name: fn.name,
+    cache: fn.cache,
+    kind: fn.kind,
+    invoke: async (request) => {
+      let res: ServerInvokeResponse;
+      try {
+        res = await fn.invoke(request);
+      } catch (error) {
+        if (hostFailureStatus(error) !== 502) throw error;
+        return textResponse(502, `The function ${fn.name} failed: ${describe(error)}`);
+      }
+      // The host's invoke() answers its own refusal of the guest's status as a 500 text response.
+      if (res.status === 500 && res.body.length < 200) {
+        const text = new TextDecoder().decode(res.body).trim();
+        if (HOST_INVALID_STATUS.test(text))
+          return textResponse(502, `The function ${fn.name} failed: ${text}`);
+      }
+      const problem = invalidGuestResponse(fn.name, res.status, res.headers);
+      return problem === undefined ? res : textResponse(502, problem);
+    },
+  };
 }
 
 function flatHeaders(headers: Pair[]): string[] {
@@ -217,6 +391,11 @@ function flatHeaders(headers: Pair[]): string[] {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Why a token was refused, without the verifier's own "the token is not valid:" prefix (the answer says it once). */
+function tokenProblem(error: unknown): string {
+  return describe(error).replace(/^(the )?token is not valid:\s*/i, '');
 }
 
 function isAdmin(permissions: unknown): boolean {
@@ -257,9 +436,20 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
   const spawnHistory = options.spawnHistory ?? 100;
+  const timeouts: Required<ServerTimeouts> = { ...DEFAULT_SERVER_TIMEOUTS };
+  for (const [key, value] of Object.entries(options.timeouts ?? {}) as [keyof ServerTimeouts, unknown][]) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new Error(`timeouts.${key} must be a positive number (got ${String(value)})`);
+    }
+    timeouts[key] = value;
+  }
   const asyncInvoker = new AsyncInvoker({
     // A job resumed from the journal while its function still builds waits for it.
-    resolve: (cache, name) => registry.get(cache, name) ?? registry.deferred(cache, name),
+    resolve: (cache, name) => {
+      const fn = registry.get(cache, name) ?? registry.deferred(cache, name);
+      return fn && checkedForAsync(fn);
+    },
     logger,
     retry: options.async?.retry,
     concurrency: options.async?.concurrency,
@@ -317,9 +507,13 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     try {
       verified = await options.auth.verify(token);
     } catch (error) {
-      throw new HttpError(401, `The token is not valid: ${describe(error)}. Get a new token and try again.`, {
-        'www-authenticate': 'Bearer error="invalid_token"',
-      });
+      throw new HttpError(
+        401,
+        `The token is not valid: ${tokenProblem(error)}. Get a new token and try again.`,
+        {
+          'www-authenticate': 'Bearer error="invalid_token"',
+        },
+      );
     }
     const decision = canInvoke(verified.permissions, cache, name);
     if (!decision.allowed) {
@@ -339,7 +533,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     try {
       verified = await options.auth.verify(token);
     } catch (error) {
-      throw new HttpError(401, `The token is not valid: ${describe(error)}.`);
+      throw new HttpError(401, `The token is not valid: ${tokenProblem(error)}.`);
     }
     if (!isAdmin(verified.permissions)) {
       throw new HttpError(
@@ -347,6 +541,24 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         'Admin routes require a token with FunctionInvoke permission on all caches and all functions.',
       );
     }
+  }
+
+  /** The spawns started over HTTP and those guests started, oldest first, the latest `spawnHistory`. */
+  function listSpawns(): SpawnRecord[] {
+    const fromGuests = (options.guestSpawns?.() ?? []).map((spawn): SpawnRecord => {
+      const record: SpawnRecord = {
+        id: spawn.invocationId ?? `${spawn.spawnedBy.invocationId}/${spawn.name}@${spawn.time}`,
+        cache: spawn.cache,
+        function: spawn.name,
+        startedAt: new Date(spawn.time).toISOString(),
+        spawnedBy: { function: spawn.spawnedBy.functionName, invocationId: spawn.spawnedBy.invocationId },
+      };
+      if (spawn.outcome) record.outcome = spawn.outcome;
+      if (spawn.refused) record.refused = spawn.refused;
+      return record;
+    });
+    const all = [...spawnRecords, ...fromGuests].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    return all.slice(Math.max(0, all.length - spawnHistory));
   }
 
   function startSpawn(fn: ServableFunction, payload: Uint8Array): SpawnRecord {
@@ -396,7 +608,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         `${route.cache}/${route.function} is a spawn function, which cannot answer requests; spawn it with POST /spaces/${route.cache}/functions/${route.function}/spawn.`,
       );
     }
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes, timeouts);
     await track(async (controller) => {
       const onClose = () => {
         if (!res.writableFinished) controller.abort(new Error('the client went away'));
@@ -418,16 +630,16 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         if (controller.signal.aborted) return;
         const message = describe(error);
         const mapped = fn.mapError ? fn.mapError(message) : message;
-        const status = (error as { status?: unknown }).status;
-        const code = typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+        const code = hostFailureStatus(error);
         logger.error(`Invocation of ${fn.cache}/${fn.name} failed in the host (${code})`, { error: mapped });
         throw new HttpError(code, `The function ${fn.name} failed: ${mapped}`);
       }
-      if (!Number.isInteger(streaming.status) || streaming.status < 100 || streaming.status > 999) {
-        throw new HttpError(
-          502,
-          `The function ${fn.name} answered with status ${streaming.status}, which is not valid HTTP.`,
-        );
+      const problem = invalidGuestResponse(fn.name, streaming.status, streaming.headers);
+      if (problem !== undefined) {
+        logger.error(`${fn.cache}/${fn.name} answered with a response HTTP cannot carry (502)`, {
+          error: problem,
+        });
+        throw new HttpError(502, problem);
       }
       const complete = streaming.complete;
       const head = flatHeaders(streaming.headers);
@@ -501,7 +713,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         `${route.cache}/${route.function} is a spawn function; spawn it with POST /spaces/${route.cache}/functions/${route.function}/spawn.`,
       );
     }
-    const body = await readBody(req, maxBodyBytes);
+    const body = await readBody(req, maxBodyBytes, timeouts);
     await asyncStarted;
     const request: ServerInvokeRequest & { tokenMetadata?: string } = {
       method: req.method ?? 'POST',
@@ -544,7 +756,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         `${route.cache}/${route.function} is a web function; invoke it at /spaces/${route.cache}/functions/${route.function}/invoke.`,
       );
     }
-    const payload = await readBody(req, maxBodyBytes);
+    const payload = await readBody(req, maxBodyBytes, timeouts);
     const record = startSpawn(fn, payload);
     sendJson(res, 202, { spawnId: record.id, function: fn.name, cache: fn.cache, status: 'spawned' });
   }
@@ -574,7 +786,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         );
         return;
       case 'spawns':
-        sendJson(res, 200, spawnRecords);
+        sendJson(res, 200, listSpawns());
         return;
       case 'dead-letters':
         await asyncStarted;
@@ -632,18 +844,33 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     }
   }
 
-  const http = createHttpServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) {
-        sendText(res, error.status, error.message, error.headers);
-        return;
-      }
-      logger.error('Unexpected server error', {
-        error: error instanceof Error ? error.stack : String(error),
+  const requestMs = Math.max(timeouts.requestMs, timeouts.headersMs);
+  const http = createHttpServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Node checks the two limits above only this often (default every 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, timeouts.headersMs / 4)),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) {
+          if (error.headers.connection === 'close') {
+            // The rest of the request is not read: end the connection once the answer is out.
+            res.shouldKeepAlive = false;
+            res.once('finish', () => req.socket.destroySoon());
+          }
+          sendText(res, error.status, error.message, error.headers);
+          return;
+        }
+        logger.error('Unexpected server error', {
+          error: error instanceof Error ? error.stack : String(error),
+        });
+        sendText(res, 500, `Internal server error: ${describe(error)}`);
       });
-      sendText(res, 500, `Internal server error: ${describe(error)}`);
-    });
-  });
+    },
+  );
 
   async function shutdown(): Promise<ShutdownReport> {
     closing = true;
@@ -706,7 +933,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       if (fn.kind !== 'spawn') throw new Error(`${cache}/${name} is a web function, not a spawn function.`);
       return startSpawn(fn, payload);
     },
-    spawns: () => [...spawnRecords],
+    spawns: () => listSpawns(),
     close() {
       closed ??= shutdown();
       return closed;

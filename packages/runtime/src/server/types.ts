@@ -21,6 +21,11 @@ export interface ServerInvokeRequest {
   body: Uint8Array;
   /** The caller token's `token_id`, when auth is on and the token carried one. */
   tokenMetadata?: string;
+  /**
+   * The invocation's id (the guest's `__INVOCATION_ID`); the host picks one when absent. An async
+   * invocation passes its job id, so the 202, the callback and the guest see the same id.
+   */
+  invocationId?: string;
   /** Aborted when the client goes away or the server gives up on the invocation. */
   signal?: AbortSignal;
 }
