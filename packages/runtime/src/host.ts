@@ -30,6 +30,7 @@ import {
   BUFFER_OPS,
   type BufferMarker,
   type CallMessage,
+  type CallOutcome,
   type CallReply,
   type DoneMessage,
   type FromWorker,
@@ -38,6 +39,7 @@ import {
   REPLY_MESSAGE,
   REPLY_VOID,
   type ResourceMarker,
+  replyWord,
   type SpawnMessage,
   type StreamMarker,
   type ToWorker,
@@ -458,9 +460,11 @@ interface Job {
 /** One sandbox worker and its bridge. */
 class Sandbox {
   readonly worker: Worker;
-  /** Word 0: host-call reply ready. Word 1: inbox sequence (see {@link Sandbox.post}). */
+  /** Word 0: the reply word (see {@link Sandbox.reply}). Word 1: inbox sequence (see {@link Sandbox.post}). */
   readonly control = new SharedArrayBuffer(8);
   readonly ctl = new Int32Array(this.control);
+  /** Sequence number of the host call the worker is blocked in; 0 when it is not in one. */
+  awaiting = 0;
   readonly replyPort: MessagePort;
   readonly inbox: MessagePort;
   job: Job | undefined;
@@ -501,18 +505,34 @@ class Sandbox {
     Atomics.notify(this.ctl, 1);
   }
 
-  /** The call returned nothing: only the control word changes (no reply message). */
-  replyVoid(): void {
-    Atomics.store(this.ctl, 0, REPLY_VOID);
+  /** The worker posted host call `seq` and blocks until it is answered. */
+  called(seq: number): void {
+    this.awaiting = seq;
+  }
+
+  /** Call `seq` returned nothing: only the reply word changes (no reply message). */
+  replyVoid(seq: number): void {
+    if (seq !== this.awaiting) return;
+    this.awaiting = 0;
+    Atomics.store(this.ctl, 0, replyWord(seq, REPLY_VOID));
     Atomics.notify(this.ctl, 0);
   }
 
-  reply(reply: CallReply): void {
-    if (reply.ok && reply.value === undefined) {
-      Atomics.store(this.ctl, 0, REPLY_VOID);
+  /**
+   * Answers call `seq`: a message (if there is a value) goes on the reply port first, then the
+   * reply word names the call, then a notify wakes the worker. The worker decides by the word
+   * alone, never by being woken (protocol.ts; docs/runtime.md "The host-call bridge"). Each call
+   * is answered at most once: an answer for a call the worker is not blocked in is dropped, so a
+   * late store can never overwrite the word after a newer call's answer.
+   */
+  reply(seq: number, outcome: CallOutcome): void {
+    if (seq !== this.awaiting) return;
+    this.awaiting = 0;
+    if (outcome.ok && outcome.value === undefined) {
+      Atomics.store(this.ctl, 0, replyWord(seq, REPLY_VOID));
     } else {
-      this.replyPort.postMessage(reply);
-      Atomics.store(this.ctl, 0, REPLY_MESSAGE);
+      this.replyPort.postMessage({ seq, ...outcome } satisfies CallReply);
+      Atomics.store(this.ctl, 0, replyWord(seq, REPLY_MESSAGE));
     }
     Atomics.notify(this.ctl, 0);
   }
@@ -1276,9 +1296,13 @@ class HostImpl implements Host {
         return;
       }
       case 'call':
+        sandbox.called(msg.seq);
         if (sandbox.abandoned) {
           // The caller went away: no service runs for an answer nobody will read.
-          sandbox.reply({ ok: false, message: 'the invocation was cancelled: the caller went away' });
+          sandbox.reply(msg.seq, {
+            ok: false,
+            message: 'the invocation was cancelled: the caller went away',
+          });
           return;
         }
         if (!this.#serveCallNow(sandbox, msg)) void this.#serveCall(sandbox, msg);
@@ -1351,31 +1375,31 @@ class HostImpl implements Host {
       const args = markers & HAS_RESOURCE ? (this.#resolveResources(job, msg.args) as unknown[]) : msg.args;
       value = fn(job.ctx, ...args);
     } catch (error) {
-      sandbox.reply({ ok: false, message: callFailure(target, error) });
+      sandbox.reply(msg.seq, { ok: false, message: callFailure(target, error) });
       return true;
     }
     if (value === undefined) {
-      sandbox.replyVoid();
+      sandbox.replyVoid(msg.seq);
       return true;
     }
     if (value !== null && typeof (value as PromiseLike<unknown>).then === 'function') {
       void this.#serveCall(sandbox, msg, value as PromiseLike<unknown>);
       return true;
     }
-    let reply: CallReply;
+    let reply: CallOutcome;
     try {
       reply = { ok: true, value: this.#registerStreams(job, value) };
     } catch (error) {
       reply = { ok: false, message: callFailure(target, error) };
     }
-    sandbox.reply(reply);
+    sandbox.reply(msg.seq, reply);
     return true;
   }
 
   async #serveCall(sandbox: Sandbox, msg: CallMessage, pending?: PromiseLike<unknown>): Promise<void> {
     const job = sandbox.job;
     const target = this.#calls[msg.fn];
-    let reply: CallReply;
+    let reply: CallOutcome;
     try {
       if (!job) throw new Error('host call outside an invocation');
       if (!target) throw new Error(`unknown host call id ${msg.fn}`);
@@ -1403,7 +1427,7 @@ class HostImpl implements Host {
       reply = { ok: false, message: callFailure(target, error) };
     }
     if (sandbox.dead || sandbox.job !== job) return;
-    sandbox.reply(reply);
+    sandbox.reply(msg.seq, reply);
   }
 
   async #bufferOp(job: Job, op: string, args: unknown[]): Promise<unknown> {

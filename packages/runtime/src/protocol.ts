@@ -1,11 +1,12 @@
 /**
  * Messages between the host (main thread) and its sandbox workers. Internal.
  *
- * Host calls: the worker posts a {@link CallMessage} and blocks in `Atomics.wait` on word 0 of
- * its control block; the main thread runs the service and either stores {@link REPLY_VOID} (the
- * call returned nothing) or posts the {@link CallReply} on the worker's reply port and stores
- * {@link REPLY_MESSAGE}, then notifies. The worker wakes and, for a message, takes it
- * synchronously with `receiveMessageOnPort`.
+ * Host calls: the worker numbers each call ({@link CallMessage.seq}), posts it and waits on word 0
+ * of its control block (the reply word) until that word names this call; the main thread runs the
+ * service and stores {@link replyWord}(seq, {@link REPLY_VOID}) (the call returned nothing) or
+ * posts the {@link CallReply} on the worker's reply port and stores `replyWord(seq,
+ * REPLY_MESSAGE)`, then notifies. The worker takes a message synchronously with
+ * `receiveMessageOnPort`. Why the sequence number: see docs/runtime.md ("The host-call bridge").
  *
  * To the worker: each message goes on the worker's inbox port, then the host bumps word 1 and
  * notifies it; an idle worker sleeps in `Atomics.wait` on that word and takes its messages with
@@ -14,8 +15,19 @@
 
 import type { ResourcePlan } from './interfaces.js';
 
-/** Word 0 of the control block while a host call waits for its answer. */
-export const REPLY_PENDING = 0;
+/**
+ * The reply word (word 0 of the control block) holds the answer to the worker's latest answered
+ * call: its sequence number in the high bits and the kind of answer in the low two. It starts at 0,
+ * which names no call (sequence numbers start at 1).
+ */
+export const replyWord = (seq: number, kind: typeof REPLY_MESSAGE | typeof REPLY_VOID): number =>
+  (seq << 2) | kind;
+/** The sequence number a reply word answers. */
+export const replySeq = (word: number): number => word >>> 2;
+/** The kind of answer in a reply word. */
+export const replyKind = (word: number): number => word & 3;
+/** Sequence numbers wrap within 1..MAX_CALL_SEQ (so `seq << 2` stays a positive int32). */
+export const MAX_CALL_SEQ = 0x1fffffff;
 /** The answer is on the reply port. */
 export const REPLY_MESSAGE = 1;
 /** The call succeeded and returned nothing: no message to read (one SAB write + notify). */
@@ -96,6 +108,8 @@ export type ToWorker = LoadMessage | InvokeMessage | SpawnMessage | UnloadMessag
 export interface CallMessage {
   type: 'call';
   id: number;
+  /** The worker's sequence number of this call (1..{@link MAX_CALL_SEQ}); the answer carries it back. */
+  seq: number;
   /** Index in the host's call table: {@link BUFFER_OPS} first, then service functions as loads register them. */
   fn: number;
   args: unknown[];
@@ -104,7 +118,10 @@ export interface CallMessage {
 /** Call ids 0–3: reads of a host stream behind a guest buffer (argument 0 is the stream id). */
 export const BUFFER_OPS = ['remaining', 'read', 'advance', 'readAll'] as const;
 
-export type CallReply = { ok: true; value: unknown } | { ok: false; message: string };
+/** What a host call came to. */
+export type CallOutcome = { ok: true; value: unknown } | { ok: false; message: string };
+/** An answer on the reply port; `seq` is the call it answers. */
+export type CallReply = CallOutcome & { seq: number };
 
 export interface HeadMessage {
   type: 'head';

@@ -13,9 +13,11 @@ import {
   type FromWorker,
   type InvokeMessage,
   type LoadMessage,
-  REPLY_PENDING,
+  MAX_CALL_SEQ,
   REPLY_VOID,
   type ResourceMarker,
+  replyKind,
+  replySeq,
   type SpawnMessage,
   type StreamMarker,
   type ToWorker,
@@ -37,8 +39,13 @@ const { control, replyPort, inbox } = workerData as {
   replyPort: MessagePort;
   inbox: MessagePort;
 };
-/** Word 0: host-call reply ready. Word 1: inbox sequence, bumped by the host after each message. */
+/**
+ * Word 0: the reply word (the answer to the latest answered host call, see protocol.ts). Word 1:
+ * inbox sequence, bumped by the host after each message.
+ */
 const ctl = new Int32Array(control);
+/** Sequence number of the latest host call (1..MAX_CALL_SEQ; 0 before the first). */
+let callSeq = 0;
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
   port.postMessage(message, transfer ?? []);
@@ -46,18 +53,33 @@ function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
 
 /**
  * One synchronous host call: post the request, block until the main thread answers. The answer
- * is word 0 of the control block: {@link REPLY_VOID} for a call that returned nothing (the common
- * case: log, set, publish...; nothing else to read), `REPLY_MESSAGE` when the reply waits on
- * the reply port. Returns the reply as it crossed (host streams and resources still as markers).
+ * is the reply word naming this call: {@link REPLY_VOID} for a call that returned nothing (the
+ * common case: log, set, publish...; nothing else to read), `REPLY_MESSAGE` when the reply waits
+ * on the reply port. Returns the reply as it crossed (host streams and resources still as markers).
+ *
+ * A wake-up is never taken for the answer: only the reply word is. The host stores the answer and
+ * then notifies, and it can be preempted in between; this thread, seeing the stored answer, may
+ * already be waiting in its next call when that notify lands. So the wait is a loop on the word's
+ * value, and the word carries the call's sequence number: a late notify, or a late store for an
+ * earlier call, leaves the word naming another call and the loop waits again.
  */
 function hostCallRaw(callId: number, label: string, args: unknown[]): unknown {
-  Atomics.store(ctl, 0, REPLY_PENDING);
-  post({ type: 'call', id: current?.id ?? 0, fn: callId, args: toMainArgs(args) });
-  Atomics.wait(ctl, 0, REPLY_PENDING);
-  if (Atomics.load(ctl, 0) === REPLY_VOID) return undefined;
-  const received = receiveMessageOnPort(replyPort);
-  if (!received) throw new Error(`host call ${label} lost its reply`);
-  const reply = received.message as CallReply;
+  const seq = callSeq === MAX_CALL_SEQ ? 1 : callSeq + 1;
+  callSeq = seq;
+  post({ type: 'call', id: current?.id ?? 0, seq, fn: callId, args: toMainArgs(args) });
+  let word = Atomics.load(ctl, 0);
+  while (replySeq(word) !== seq) {
+    // Returns at once if the word changed since the load ('not-equal'): nothing is missed.
+    Atomics.wait(ctl, 0, word);
+    word = Atomics.load(ctl, 0);
+  }
+  if (replyKind(word) === REPLY_VOID) return undefined;
+  // The host posts the message before it stores the word, so it is on the port by now; a
+  // message for an earlier call (none is expected: each call is answered once) is skipped.
+  let reply: CallReply | undefined;
+  do reply = receiveMessageOnPort(replyPort)?.message as CallReply | undefined;
+  while (reply && reply.seq !== seq);
+  if (!reply) throw new Error(`host call ${label} lost its reply`);
   if (!reply.ok) throw new Error(reply.message);
   return reply.value;
 }
