@@ -14,6 +14,7 @@ import { BUNDLE_FILE, CONSOLE_FILE, ENTRY_FILE, renderConsoleShim, renderEntry }
 import { BuildError } from './errors.js';
 import { inspectComponent } from './inspect.js';
 import { defaultOutFile } from './naming.js';
+import { relocateSourceMap } from './sourcemap.js';
 import {
   type FunctionKind,
   knownInterfaces,
@@ -338,7 +339,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   await mkdir(dirname(wasmPath), { recursive: true });
   await copyFile(cachedWasm, wasmPath);
-  await writeFile(sourceMapPath, withFileName(bundled.sourceMap, BUNDLE_FILE));
+  // `sources` relative to the map's own folder (esbuild wrote them relative to the project folder).
+  await writeFile(
+    sourceMapPath,
+    relocateSourceMap(bundled.sourceMap, BUNDLE_FILE, projectDir, dirname(sourceMapPath)),
+  );
   const sizeBytes = (await stat(wasmPath)).size;
   report({ phase: 'done', elapsedMs: Date.now() - started, message: 'done' });
 
@@ -372,12 +377,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       warnings,
     },
   };
-}
-
-function withFileName(sourceMap: string, file: string): string {
-  const parsed = JSON.parse(sourceMap) as { file?: string };
-  parsed.file = file;
-  return JSON.stringify(parsed);
 }
 
 /** Keep the newest `keep` cache entries (each is a ~12 MB component). */

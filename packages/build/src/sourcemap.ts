@@ -1,3 +1,5 @@
+import { relative, resolve, sep } from 'node:path';
+
 /** A position in an original source file. */
 export interface OriginalPosition {
   source: string;
@@ -75,4 +77,30 @@ export function annotatePositions(text: string, file: string, sourceMap: string)
     const pos = originalPosition(sourceMap, Number(l), Number(c));
     return pos ? `${match} (${pos.source}:${pos.line}:${pos.column})` : match;
   });
+}
+
+/**
+ * The source map as written beside the component: `file` set to the bundle's name inside the
+ * component, and every `sources` entry made relative to the folder the map is written to (`toDir`).
+ * esbuild writes them relative to its output path (`fromDir`, the project folder), which is not
+ * where the map lands (`dist/`), so a consumer resolving them against the map's folder, as the
+ * source map spec says, would name `dist/src/index.ts` instead of `src/index.ts`.
+ *
+ * @example
+ * ```ts
+ * relocateSourceMap(map, 'function.js', '/p', '/p/dist'); // sources: ['../src/index.ts', ...]
+ * ```
+ */
+export function relocateSourceMap(sourceMap: string, file: string, fromDir: string, toDir: string): string {
+  const parsed = JSON.parse(sourceMap) as { file?: string; sources?: (string | null)[]; sourceRoot?: string };
+  parsed.file = file;
+  const root = resolve(fromDir, parsed.sourceRoot ?? '');
+  if (parsed.sources) {
+    parsed.sources = parsed.sources.map((source) => {
+      if (source === null || /^[a-z][a-z0-9+.-]*:/i.test(source)) return source;
+      return relative(toDir, resolve(root, source)).split(sep).join('/');
+    });
+  }
+  delete parsed.sourceRoot;
+  return JSON.stringify(parsed);
 }

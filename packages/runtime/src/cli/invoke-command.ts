@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultFunctionName } from '@momento-functions/build/naming';
 import { createHost } from '../index.js';
-import { loadConfiguredFunction } from '../server/host-adapter.js';
-import type { ErrorMapper } from '../server/source-map.js';
+import { loadConfiguredFunction, missingEntryMessage } from '../server/host-adapter.js';
+import { type ErrorMapper, mapLogLine } from '../server/source-map.js';
 import type { Pair } from '../server/types.js';
 import { CliError, type CliIO, createProgress, styleFor } from './ui.js';
 
@@ -54,7 +55,9 @@ export async function readBodyArgument(value: string | undefined, io: CliIO): Pr
     try {
       return await readFile(path);
     } catch (error) {
-      throw new CliError(`Cannot read the body file ${path}: ${(error as Error).message}`);
+      throw new CliError(
+        `Cannot read the body file ${path}: ${(error as Error).message}. Check the path after @ (relative to the current directory).`,
+      );
     }
   }
   return new TextEncoder().encode(value);
@@ -99,6 +102,7 @@ export async function invokeCommand(argv: string[], io: CliIO): Promise<number> 
     throw new CliError('Give the body either as the second argument or with --data, not both.', 2);
   }
   const entry = resolve(io.cwd, entryArg);
+  if (!existsSync(entry)) throw new CliError(missingEntryMessage(entryArg, io.cwd));
   const body = await readBodyArgument(values.data ?? bodyArg, io);
   const env = Object.fromEntries(pairsOf(values.env, '=', '--env'));
   const query = pairsOf(values.query, '=', '--query');
@@ -108,6 +112,15 @@ export async function invokeCommand(argv: string[], io: CliIO): Promise<number> 
   const progress = createProgress(io.stderr, values.json === true);
   let mapError: ErrorMapper | undefined;
   const host = await createHost({
+    // The function's own log lines (console.*, momento:log), with their stack positions mapped.
+    backends: {
+      log: {
+        write: (line) => {
+          progress.done();
+          io.stderr.write(`${mapLogLine(line, () => mapError)}\n`);
+        },
+      },
+    },
     logger: (e) => {
       progress.done();
       const text = mapError ? mapError(e.message) : e.message;

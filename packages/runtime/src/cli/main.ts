@@ -21,7 +21,9 @@ Commands:
   token                  print a token for a server started with --auth
   dead-letters           list, retry or delete undelivered async results
 
-Run momento-functions <command> --help for a command's options.
+Options:
+  -h, --help             show this help (momento-functions <command> --help for a command's options)
+  -v, --version          print the version
 
 Examples:
   momento-functions new hello
@@ -104,7 +106,7 @@ export async function runCli(argv: string[], partialIo: Partial<CliIO> = {}): Pr
       default: {
         const guess = closest(command);
         io.stderr.write(
-          `${err.red('error')} unknown command "${command}".${guess ? ` Did you mean "${guess}"?` : ''}\n\n${USAGE}`,
+          `${err.red('error:')} unknown command "${command}". ${guess ? `Did you mean "${guess}"?` : 'Run "momento-functions --help" for the commands.'}\n\n${USAGE}`,
         );
         return 2;
       }
@@ -112,14 +114,16 @@ export async function runCli(argv: string[], partialIo: Partial<CliIO> = {}): Pr
   } catch (error) {
     const e = error as Error & { code?: string };
     if (error instanceof CliError) {
-      io.stderr.write(`${err.red('error')} ${error.message}\n`);
+      io.stderr.write(`${err.red('error:')} ${error.message}\n`);
       return error.exitCode;
     }
     if (e.code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`${err.red('error')} ${e.message}. Run momento-functions ${command} --help.\n`);
+      io.stderr.write(
+        `${err.red('error:')} ${e.message.replace(/\.$/, '')}. Run "momento-functions ${command} --help" for its options.\n`,
+      );
       return 2;
     }
-    io.stderr.write(`${err.red('error')} ${e.message ?? String(error)}\n`);
+    io.stderr.write(`${err.red('error:')} ${e.message ?? String(error)}\n`);
     if (io.env.DEBUG) io.stderr.write(`${e.stack}\n`);
     else io.stderr.write(err.dim('(set DEBUG=1 for the stack trace)\n'));
     return 1;

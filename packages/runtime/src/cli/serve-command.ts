@@ -213,6 +213,7 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       baseLogger.error(message, fields);
     },
   };
+  const stages = stageLines(io.stderr);
   let running: RunningServer | undefined;
   let banner = false;
   const early: FunctionEvent[] = [];
@@ -252,12 +253,26 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
           progress.update(message);
           return;
         }
+        if (!statusLine) {
+          // No TTY (a log, CI): one plain line per stage of each function's build and load.
+          if (!values.quiet) stages(message);
+          return;
+        }
         const line = status();
         if (line) progress.update(line);
       },
       onFunction,
       handleSignals: true,
       hostOptions: {
+        // The functions' own log lines (serve maps their stack positions to the sources).
+        backends: {
+          log: {
+            write: (line) => {
+              progress.done();
+              io.stderr.write(`${line}\n`);
+            },
+          },
+        },
         logger: (entry) => {
           if (entry.level === 'info' && values.quiet) return;
           logger[entry.level](entry.message, {
@@ -303,4 +318,25 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
     });
   }
   return started;
+}
+
+/**
+ * Prints build and load progress as plain lines, one per stage of each function: repeated updates
+ * of the same stage (the componentize step reports every 100 ms) are printed once.
+ *
+ * @example
+ * ```ts
+ * const print = stageLines(process.stderr);
+ * print('ping: bundling examples/ping/index.ts'); // printed
+ * print('ping: bundling examples/ping/index.ts'); // not printed again
+ * ```
+ */
+export function stageLines(stream: NodeJS.WritableStream): (message: string) => void {
+  const last = new Map<string, string>();
+  return (message) => {
+    const key = /^(\S+): /.exec(message)?.[1] ?? /^(?:building|loading) (\S+) from /.exec(message)?.[1] ?? '';
+    if (last.get(key) === message) return;
+    last.set(key, message);
+    stream.write(`${message}\n`);
+  };
 }

@@ -2,7 +2,8 @@
  * Turns functions loaded by the runtime host into {@link ServableFunction}s, building TypeScript
  * entries with `@momento-functions/build` first.
  */
-import { extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, relative } from 'node:path';
 import { completeBody } from '../host.js';
 import type { FunctionHandle, Host } from '../types.js';
 import type { FunctionConfig } from './config.js';
@@ -138,6 +139,10 @@ export async function loadConfiguredFunction(
   config: FunctionConfig,
   options: { builder?: EntryBuilder; onProgress?: LoadProgress } = {},
 ): Promise<LoadedFunction> {
+  // A missing component says how to make it (a missing source entry is the builder's to report).
+  if (isComponentPath(config.entry) && !existsSync(config.entry)) {
+    throw new Error(missingEntryMessage(relative(process.cwd(), config.entry) || config.entry));
+  }
   let wasmPath = config.entry;
   let sourceMapPath: string | undefined;
   if (!isComponentPath(config.entry)) {
@@ -165,4 +170,21 @@ export async function loadConfiguredFunction(
   const loaded: LoadedFunction = { config, handle, servable: servableFromHandle(handle, mapError), wasmPath };
   if (sourceMapPath) loaded.sourceMapPath = sourceMapPath;
   return loaded;
+}
+
+/**
+ * What `invoke` and `serve` say when an entry is missing: what to do next (build the component, or pass the
+ * TypeScript entry, which is built first).
+ *
+ * @example
+ * ```ts
+ * missingEntryMessage('dist/hello.wasm', '/p');
+ * // 'dist/hello.wasm does not exist. Build it first with "momento-functions build <entry.ts> -o dist/hello.wasm" or pass a .ts entry.'
+ * ```
+ */
+export function missingEntryMessage(shown: string, cwd = process.cwd()): string {
+  if (shown.toLowerCase().endsWith('.wasm')) {
+    return `${shown} does not exist. Build it first with "momento-functions build <entry.ts> -o ${shown}" or pass a .ts entry.`;
+  }
+  return `${shown} does not exist. Check the path (relative to ${cwd}), or create a project with "momento-functions new <dir>".`;
 }

@@ -3,8 +3,8 @@
  * reload them on change, and shut down cleanly on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, type FSWatcher, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { createHost } from '../index.js';
 import { createTokenServices, TokenAuthority } from '../services/token/index.js';
 import type { Host, HostOptions } from '../types.js';
@@ -21,7 +21,6 @@ import {
   type BuiltEntry,
   buildEntry,
   type EntryBuilder,
-  isComponentPath,
   type LoadedFunction,
   type LoadProgress,
   loadConfiguredFunction,
@@ -35,7 +34,9 @@ import {
   type ServerTimeouts,
   type ShutdownReport,
 } from './server.js';
+import { type ErrorMapper, mapLogLine } from './source-map.js';
 import type { FunctionKind, ServableFunction, ServerLogger } from './types.js';
+import { localSources, watchFunctionFiles } from './watch.js';
 
 /** Options of {@link createServer}. */
 export interface CreateServerOptions extends Omit<FunctionServerOptions, 'functions'> {
@@ -521,54 +522,30 @@ export function resolveServeConfig(
   return { config, source };
 }
 
-function watchFunctions(server: ConfiguredServer, config: ServeConfig, logger: ServerLogger): () => void {
-  const watchers: FSWatcher[] = [];
-  const targets = config.functions.map((fn) => ({
-    name: fn.name,
-    // A component is watched as a file; a source entry by its folder (where its modules live).
-    path: isComponentPath(fn.entry) ? fn.entry : dirname(fn.entry),
-    file: isComponentPath(fn.entry),
-  }));
-  let pending = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (name: string) => {
-    pending.add(name);
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const names = [...pending];
-      pending = new Set();
-      logger.info(`Change detected; rebuilding ${names.join(', ')}`);
-      void server.reload(names);
-    }, 150);
-  };
-  const ignored = (file: string) =>
-    file.split(/[\\/]/).some((part) => part === 'node_modules' || part === 'dist' || part.startsWith('.')) ||
-    /\.(wasm|map)$/.test(file);
-  for (const dir of new Set(targets.filter((t) => !t.file).map((t) => t.path))) {
-    try {
-      const watcher = watch(dir, { recursive: true }, (_event, file) => {
-        if (!file || ignored(file.toString())) return;
-        const changed = join(dir, file.toString());
-        for (const target of targets) {
-          if (!target.file && (changed + sep).startsWith(target.path + sep)) schedule(target.name);
-        }
-      });
-      watchers.push(watcher);
-    } catch (error) {
-      logger.warn(`Cannot watch ${dir}: ${(error as Error).message}`);
+function watchFunctions(
+  server: ConfiguredServer,
+  config: ServeConfig,
+  logger: ServerLogger,
+): { ready: Promise<void>; close: () => Promise<void> } {
+  // Each function's local modules outside its entry's folder, from the source map of its build.
+  const addLocalSources = (names?: readonly string[]) => {
+    for (const loaded of server.loaded.values()) {
+      if (names && !names.includes(loaded.config.name)) continue;
+      if (loaded.sourceMapPath) watcher.addFiles(loaded.config.name, localSources(loaded.sourceMapPath));
     }
-  }
-  for (const target of targets.filter((t) => t.file)) {
-    try {
-      watchers.push(watch(target.path, () => schedule(target.name)));
-    } catch (error) {
-      logger.warn(`Cannot watch ${target.path}: ${(error as Error).message}`);
-    }
-  }
-  return () => {
-    clearTimeout(timer);
-    for (const watcher of watchers) watcher.close();
   };
+  const watcher = watchFunctionFiles(
+    config.functions.map((fn) => ({ name: fn.name, entry: fn.entry })),
+    {
+      onChange: (names) => {
+        logger.info(`Change detected; rebuilding ${names.join(', ')}`);
+        void server.reload(names).then((report) => addLocalSources(report.reloaded));
+      },
+      onError: (error) => logger.warn(`Watching for changes: ${error.message}`),
+    },
+  );
+  void server.ready.then(() => addLocalSources());
+  return { ready: watcher.ready, close: () => watcher.close() };
 }
 
 /**
@@ -598,17 +575,37 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     ? new TokenAuthority({ secret: tokenSecret(stateDir, config.auth?.signingKey) })
     : undefined;
   const ownHost = !options.host;
+  // The functions' own log lines (console.*, momento:log) name bundle positions: map them to the
+  // sources with the source map of the function the line names.
+  let server: ConfiguredServer | undefined;
+  const mapperFor = (name: string | undefined): ErrorMapper | undefined => {
+    if (!name || !server) return undefined;
+    for (const loaded of server.loaded.values()) {
+      if (loaded.config.name === name && loaded.servable.mapError) return loaded.servable.mapError;
+    }
+    return undefined;
+  };
+  const logOptions = options.hostOptions?.backends?.log;
+  const writeLog =
+    (logOptions ? logOptions.write : undefined) ?? ((line: string) => process.stderr.write(`${line}\n`));
   const host =
     options.host ??
     (await createHost({
       ...options.hostOptions,
+      ...(logOptions === false
+        ? {}
+        : {
+            backends: {
+              ...options.hostOptions?.backends,
+              log: { ...logOptions, write: (line: string) => writeLog(mapLogLine(line, mapperFor)) },
+            },
+          }),
       services: [
         ...(authority ? createTokenServices({ authority }) : []),
         ...(options.hostOptions?.services ?? []),
       ],
     }));
   const wait = options.waitForFunctions ?? false;
-  let server: ConfiguredServer;
   try {
     server = await createServer({
       host,
@@ -638,7 +635,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     options.port ?? config.port ?? 8080,
     options.hostname ?? config.hostname ?? '127.0.0.1',
   );
-  const stopWatching = options.watch ? watchFunctions(server, config, logger) : () => {};
+  const watching = options.watch ? watchFunctions(server, config, logger) : undefined;
   let closing: Promise<ShutdownReport> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
@@ -669,7 +666,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     ...(authority ? { authority } : {}),
     close() {
       closing ??= (async () => {
-        stopWatching();
+        await watching?.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         const report = await server.close();

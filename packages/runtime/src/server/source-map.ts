@@ -62,3 +62,33 @@ export function errorMapperForWasm(wasmPath: string, cwd?: string): ErrorMapper 
   }
   return undefined;
 }
+
+/**
+ * Maps the positions in one line the log router writes to the console (`[fn invocation] message`,
+ * or a JSON object with `function` and `message`), with the mapper of the function it names.
+ * `mapperFor` receives the function name (`undefined` when the line names none).
+ *
+ * @example
+ * ```ts
+ * mapLogLine('[hello 1b2c] Error: boom\n    at deep@function.js:12:9', () => map);
+ * // '[hello 1b2c] Error: boom\n    at deep@src/deep.ts:3:9'
+ * ```
+ */
+export function mapLogLine(
+  line: string,
+  mapperFor: (functionName: string | undefined) => ErrorMapper | undefined,
+): string {
+  if (line.startsWith('{')) {
+    try {
+      const record = JSON.parse(line) as { function?: unknown; message?: unknown };
+      const map = mapperFor(typeof record.function === 'string' ? record.function : undefined);
+      if (!map || typeof record.message !== 'string') return line;
+      return JSON.stringify({ ...record, message: map(record.message) });
+    } catch {
+      return line;
+    }
+  }
+  const name = /^\[(\S+) /.exec(line)?.[1];
+  const map = mapperFor(name === 'cloudwatch' ? undefined : name);
+  return map ? map(line) : line;
+}

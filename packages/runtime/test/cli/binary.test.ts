@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,7 +86,7 @@ describe('momento-functions (the built executable)', () => {
     expect(failed?.stdout).toContain('Failed to parse request body: ');
   }, 300_000);
 
-  it('serve --watch reloads a function when its source changes, serving the old one meanwhile', async () => {
+  it('serve --watch reloads a function when its source is replaced by rename (atomic save), serving the old one meanwhile', async () => {
     const dir = join(scratch, 'watched');
     await mkdir(dir, { recursive: true });
     const entry = join(dir, 'index.ts');
@@ -113,7 +113,9 @@ describe('momento-functions (the built executable)', () => {
       expect(await answer()).toMatch(/^building… |^version one$/);
       await until(async () => ((await answer()) === 'version one' ? true : undefined), 240_000);
 
-      await writeFile(entry, webFunction('version two'));
+      // An editor's atomic save: write a temporary file, rename it over the entry.
+      await writeFile(`${entry}.tmp`, webFunction('version two'));
+      await rename(`${entry}.tmp`, entry);
       // The old version keeps answering while the new one builds; then the new one takes over.
       await until(async () => ((await answer()) === 'version two' ? true : undefined), 240_000);
     } finally {
@@ -122,6 +124,17 @@ describe('momento-functions (the built executable)', () => {
       await exited;
     }
   }, 600_000);
+
+  it('a missing component says how to build it, in the one error format', async () => {
+    const failed = await run(process.execPath, [cli, 'invoke', 'dist/missing.wasm'], { cwd: scratch }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toBe(
+      'error: dist/missing.wasm does not exist. Build it first with "momento-functions build <entry.ts> -o dist/missing.wasm" or pass a .ts entry.\n',
+    );
+  });
 
   it('new scaffolds a project whose own test passes out of the box', async () => {
     const project = join(scratch, 'hello');

@@ -26,6 +26,8 @@ function capture(stdinText = '') {
   };
 }
 
+const throwerEntry = join(repoRoot, 'packages/runtime/test/cli/guests/thrower/thrower.ts');
+
 describe('momento-functions (no command, help, typos)', () => {
   it('prints usage, per-command help, and suggests the closest command', async () => {
     const help = capture();
@@ -41,6 +43,51 @@ describe('momento-functions (no command, help, typos)', () => {
     expect(await runCli(['invoke', '--nope'], badFlag.io)).toBe(2);
     expect(badFlag.err()).toContain('momento-functions invoke --help');
     expect(badFlag.err()).not.toContain('\u001b[');
+  });
+
+  it('lists --version in the help and prints it', async () => {
+    const help = capture();
+    await runCli(['--help'], help.io);
+    expect(help.out()).toMatch(/-v, --version\s+print the version/);
+    const version = capture();
+    expect(await runCli(['--version'], version.io)).toBe(0);
+    expect(version.out()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('writes every error as "error: <what happened>. <what to do>", in every command', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['serv'], 2, /^error: unknown command "serv"\. Did you mean "serve"\?\n/],
+      [
+        ['frobnicate'],
+        2,
+        /^error: unknown command "frobnicate"\. Run "momento-functions --help" for the commands\.\n/,
+      ],
+      [
+        ['invoke', '--nope'],
+        2,
+        /^error: Unknown option '--nope'.*\. Run "momento-functions invoke --help" for its options\.\n$/,
+      ],
+      [['serve', '--port', 'x'], 2, /^error: --port x is not a port number \(0-65535\)\.\n$/],
+      [
+        ['token', '--nope'],
+        2,
+        /^error: Unknown option '--nope'.*\. Run "momento-functions token --help" for its options\.\n$/,
+      ],
+      [['invoke'], 2, /^error: invoke needs an entry \(\.wasm or \.ts\)\./],
+      [
+        ['invoke', throwerEntry, '-d', '@no/such/body.json'],
+        1,
+        /^error: Cannot read the body file .*\. Check the path after @/,
+      ],
+      [['build', '--nope'], 2, /^error: Unknown option '--nope'/],
+      [['build'], 2, /^error: missing the entry file: give the TypeScript file/],
+      [['build', 'no/such/entry.ts'], 1, /^error: .*no\/such\/entry\.ts.* does not exist/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const run = capture();
+      expect({ argv, code: await runCli(argv, run.io) }).toEqual({ argv, code });
+      expect(run.err(), argv.join(' ')).toMatch(message);
+    }
   });
 });
 
@@ -112,7 +159,29 @@ describe('momento-functions invoke', () => {
   it('says what to do when the entry is missing', async () => {
     const run = capture();
     expect(await runCli(['invoke', 'does/not/exist.ts'], run.io)).toBe(1);
-    expect(run.err()).toContain('Could not load does/not/exist.ts');
+    expect(run.err()).toBe(
+      `error: does/not/exist.ts does not exist. Check the path (relative to ${repoRoot}), or create a project with "momento-functions new <dir>".\n`,
+    );
+    const wasm = capture();
+    expect(await runCli(['invoke', 'dist/missing.wasm', '{}'], wasm.io)).toBe(1);
+    expect(wasm.err()).toBe(
+      'error: dist/missing.wasm does not exist. Build it first with "momento-functions build <entry.ts> -o dist/missing.wasm" or pass a .ts entry.\n',
+    );
+  });
+
+  it('maps positions to the source files: console.error stacks in log lines, from a second file', async () => {
+    const logged = capture();
+    expect(await runCli(['invoke', throwerEntry, '--path', '/log'], logged.io)).toBe(0);
+    // The stack the guest logged, two frames in two files, each as the editor names it.
+    expect(logged.err()).toMatch(/stackOf@(?:\S*\/)?test\/cli\/guests\/thrower\/deep\.ts:11:10/);
+    expect(logged.err()).toMatch(
+      /thrower_default\S*@(?:\S*\/)?test\/cli\/guests\/thrower\/thrower\.ts:11:19/,
+    );
+    expect(logged.err()).not.toMatch(/function\.js:\d|dist\/(?:deep|thrower)\.ts/);
+    const thrown = capture();
+    expect(await runCli(['invoke', throwerEntry, '--path', '/throw'], thrown.io)).toBe(1);
+    expect(thrown.err()).toContain('HTTP 500');
+    expect(thrown.out()).toContain('Error("thrown from deep")');
   });
 });
 
@@ -147,6 +216,61 @@ describe('momento-functions serve, token, dead-letters', () => {
     expect(await runCli(['dead-letters', '--state-dir', stateDir], letters.io)).toBe(0);
     expect(letters.out()).toContain('No dead letters');
     await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('serve maps the positions in function log lines to the source files, and prints stage lines without a TTY', async () => {
+    const { startServeCommand } = await import('../../src/cli/serve-command.js');
+    const stateDir = await mkdtemp(join(repoRoot, 'node_modules', '.cache', 'mf-state-'));
+    const run = capture();
+    const running = await startServeCommand(
+      ['--port', '0', '--state-dir', stateDir, '-f', `thrower=${throwerEntry}`],
+      run.io,
+    );
+    try {
+      expect((await running!.ready).failed).toEqual([]);
+      // Not a TTY: one plain line per stage of the build and load.
+      expect(run.err()).toMatch(/^thrower: bundling .*thrower\.ts$/m);
+      expect(run.err()).toMatch(/^loading thrower from .*thrower\.wasm$/m);
+      const res = await fetch(`${running!.url}/functions/default/thrower/log`, { method: 'POST' });
+      expect(await res.text()).toBe('logged');
+      const line = run
+        .err()
+        .split('\n')
+        .find((l) => l.startsWith('[thrower '));
+      expect(line).toMatch(/stackOf@(?:\S*\/)?test\/cli\/guests\/thrower\/deep\.ts:11:10$/);
+      expect(run.err()).not.toMatch(/function\.js:\d/);
+    } finally {
+      await running?.close();
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stageLines prints each stage of each function once', async () => {
+    const { stageLines } = await import('../../src/cli/serve-command.js');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c) => (text += c));
+    const print = stageLines(out);
+    for (const m of [
+      'building a from a.ts',
+      'a: bundling a.ts',
+      'b: bundling b.ts',
+      'a: bundling a.ts',
+      'a: componentizing',
+      'a: componentizing',
+      'b: componentizing',
+      'loading a from a.wasm',
+    ])
+      print(m);
+    expect(text.split('\n')).toEqual([
+      'building a from a.ts',
+      'a: bundling a.ts',
+      'b: bundling b.ts',
+      'a: componentizing',
+      'b: componentizing',
+      'loading a from a.wasm',
+      '',
+    ]);
   });
 
   it('token prints a token signed with the state directory key', async () => {
