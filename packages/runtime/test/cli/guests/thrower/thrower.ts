@@ -1,7 +1,6 @@
 // The CLI/server source-position test guest: errors raised two calls deep in a second file.
 //   /throw  throws from deep.ts (an uncaught error: 500)
 //   /log    console.error(new Error(...).stack), then answers 200
-//   /trap   throws from a spawned-style path the web wrapper cannot catch (a trap)
 import { environment, web } from '@momento-functions/guest-web';
 import { outer, stackOf } from './deep.js';
 
