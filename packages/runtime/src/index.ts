@@ -54,7 +54,12 @@ export {
   type LogServiceOptions,
 } from './services/log/index.js';
 export {
+  checkWithinGrant,
   createTokenServices,
+  defaultFunctionGrant,
+  type FunctionTokenGrant,
+  PermissionDenied,
+  resolveFunctionGrant,
   TokenAuthority,
   type TokenAuthorityOptions,
   type VerifiedDisposableToken,

@@ -1,6 +1,10 @@
 /**
  * Auth for the server: where the token comes from, and whether its permissions allow invoking
  * a function (the permissions JSON of reference §2.9).
+ *
+ * Authority never grows through a function: a token that a function minted (`mintedBy`) may
+ * invoke only what both its own permissions and the minting function's token grant allow, and
+ * never opens the admin routes, whatever permissions it carries.
  */
 
 /** What a token verifier learned from a valid token. */
@@ -9,6 +13,16 @@ export interface VerifiedToken {
   tokenId?: string;
   /** The permissions the token was issued with, as a JSON string or the parsed object. */
   permissions: string | unknown;
+  /**
+   * Set when a function minted the token: which one. Such a token is capped by `grant` and
+   * refused on admin routes.
+   */
+  mintedBy?: { cacheName: string; functionName: string };
+  /**
+   * The minting function's token grant (§2.9 permissions) when `mintedBy` is set; absent, the
+   * token may invoke nothing.
+   */
+  grant?: unknown;
 }
 
 /**
@@ -21,6 +35,14 @@ export type TokenVerifier = (token: string) => VerifiedToken | Promise<VerifiedT
 export interface AuthOptions {
   /** Verifies a token (the token service's verifier). */
   verify: TokenVerifier;
+  /**
+   * Let the caller's `authorization` and `x-momento-authorization` headers reach the guest
+   * (reference §5.2 passes request headers unchanged). Default `false`: the server consumed the
+   * token, the guest gets its `token_id` as token metadata, and a function never holds its
+   * callers' keys (it could replay them with their authority, or leak them in logs and upstream
+   * requests). Async invocations never keep them in the journal either way.
+   */
+  forwardAuthorization?: boolean;
 }
 
 /** Result of a permission check. */
@@ -106,4 +128,100 @@ export function canInvoke(permissions: unknown, cache: string, fn: string): Perm
         allowed: false,
         reason: `the token has no FunctionInvoke permission for function ${fn} in cache ${cache}`,
       };
+}
+
+function parsed(permissions: unknown): unknown {
+  if (typeof permissions !== 'string') return permissions;
+  try {
+    return JSON.parse(permissions);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether permissions hold FunctionInvoke on all caches and all functions (what admin routes
+ * ask of an operator's token).
+ */
+export function isAdmin(permissions: unknown): boolean {
+  const list = (parsed(permissions) as { explicit?: { permissions?: unknown } } | null)?.explicit
+    ?.permissions;
+  if (!Array.isArray(list)) return false;
+  // A selector that is present wins over a null all_* field (reference §8.15), as in canInvoke.
+  const hasSelector = (entry: Record<string, unknown>) =>
+    isObject(entry.cache_selector) || isObject(entry.function_selector);
+  const grants = list.some((item) => {
+    const entry = (item as { function_permissions?: Record<string, unknown> } | null)?.function_permissions;
+    return (
+      isObject(entry) &&
+      entry.role === 'FunctionInvoke' &&
+      'all_caches' in entry &&
+      'all_functions' in entry &&
+      !hasSelector(entry)
+    );
+  });
+  const denies = list.some((item) => {
+    const entry = (item as { function_permissions?: Record<string, unknown> } | null)?.function_permissions;
+    return isObject(entry) && entry.role === 'FunctionPermitNone';
+  });
+  return grants && !denies;
+}
+
+/**
+ * Decides whether a verified token may invoke `cache`/`fn`: its permissions must allow it
+ * ({@link canInvoke}) and, for a token a function minted, so must the minting function's grant.
+ *
+ * @example
+ * ```ts
+ * invokeDecision({ permissions: all, mintedBy: { cacheName: 'demo', functionName: 'mint' }, grant: ownCacheOnly }, 'demo', 'ping');
+ * // { allowed: false, reason: 'it was minted by function demo/mint, whose token grant has no FunctionInvoke ...' }
+ * ```
+ */
+export function invokeDecision(token: VerifiedToken, cache: string, fn: string): PermissionDecision {
+  const own = canInvoke(token.permissions, cache, fn);
+  if (!own.allowed || !token.mintedBy) return own;
+  const by = `${token.mintedBy.cacheName}/${token.mintedBy.functionName}`;
+  const capped = canInvoke(token.grant ?? { explicit: { permissions: [] } }, cache, fn);
+  if (capped.allowed) return capped;
+  return {
+    allowed: false,
+    reason:
+      `it was minted by function ${by}, which may not delegate invoking ${cache}/${fn} ` +
+      `(its token grant has no FunctionInvoke for it; the server config's functions[].tokens.allowInvoke sets what it may delegate)`,
+  };
+}
+
+/**
+ * Decides whether a verified token opens the admin routes: an operator's token with
+ * FunctionInvoke on all caches and all functions; never a token a function minted.
+ */
+export function adminDecision(token: VerifiedToken): PermissionDecision {
+  if (token.mintedBy) {
+    return {
+      allowed: false,
+      reason: `the token was minted by function ${token.mintedBy.cacheName}/${token.mintedBy.functionName}, and tokens minted by functions never open admin routes; use an operator token (momento-functions token)`,
+    };
+  }
+  if (!isAdmin(token.permissions)) {
+    return {
+      allowed: false,
+      reason: 'admin routes require a token with FunctionInvoke permission on all caches and all functions',
+    };
+  }
+  return { allowed: true };
+}
+
+/** Request headers that carry the caller's credentials (the token the server checks). */
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-momento-authorization']);
+
+/**
+ * Drops the caller's credential headers ({@link CREDENTIAL_HEADERS}) from header pairs.
+ *
+ * @example
+ * ```ts
+ * withoutCredentials([['authorization', 'k'], ['x-a', '1']]); // [['x-a', '1']]
+ * ```
+ */
+export function withoutCredentials<T extends readonly [string, string]>(headers: readonly T[]): T[] {
+  return headers.filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()));
 }

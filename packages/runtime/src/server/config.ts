@@ -3,6 +3,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { type FunctionTokenGrant, resolveFunctionGrant } from '../services/token/index.js';
 import type { CallbackRetryOptions } from './async-invoker.js';
 import type { ServerTimeouts } from './server.js';
 import type { FunctionKind } from './types.js';
@@ -25,6 +26,11 @@ export interface FunctionConfig {
   cache?: string;
   /** Environment variables the function sees (its configuration). */
   env?: Record<string, string>;
+  /**
+   * What the function may put in the tokens it mints with `momento:token` (its authority).
+   * Default: read-write on its own cache's items and topics, no FunctionInvoke.
+   */
+  tokens?: FunctionTokenGrant;
 }
 
 /** The whole configuration file. */
@@ -37,7 +43,12 @@ export interface ServeConfig {
   /** Default cache for functions that name none. */
   cache?: string;
   /** Require tokens (signed by the token service). Off by default. */
-  auth?: { enabled?: boolean; signingKey?: string };
+  auth?: {
+    enabled?: boolean;
+    signingKey?: string;
+    /** Let the caller's authorization headers reach the guest (default false; docs/server.md, "Secrets"). */
+    forwardAuthorization?: boolean;
+  };
   /** Async invocation settings. */
   async?: { retry?: CallbackRetryOptions; concurrency?: number };
   /** Where async jobs and dead letters are kept (default `.momento-functions` beside the config). */
@@ -138,8 +149,8 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
     if (typeof item !== 'object' || item === null) fail(file, `${at} must be an object`);
     const fn = item as Record<string, unknown>;
     for (const key of Object.keys(fn)) {
-      if (!['name', 'entry', 'kind', 'cache', 'env'].includes(key)) {
-        fail(file, `${at} has unknown field "${key}"; use name, entry, kind, cache, env`);
+      if (!['name', 'entry', 'kind', 'cache', 'env', 'tokens'].includes(key)) {
+        fail(file, `${at} has unknown field "${key}"; use name, entry, kind, cache, env, tokens`);
       }
     }
     if (typeof fn.name !== 'string' || !NAME.test(fn.name)) {
@@ -165,10 +176,34 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
         if (typeof v !== 'string') fail(file, `${at}.env.${k} must be a string (got ${typeof v})`);
       }
     }
+    if (fn.tokens !== undefined) {
+      const tokens = fn.tokens;
+      if (typeof tokens !== 'object' || tokens === null || Array.isArray(tokens)) {
+        fail(file, `${at}.tokens must be an object like {"allowInvoke": ["report"]}`);
+      }
+      for (const key of Object.keys(tokens)) {
+        if (key !== 'maxPermissions' && key !== 'allowInvoke') {
+          fail(file, `${at}.tokens has unknown field "${key}"; use maxPermissions, allowInvoke`);
+        }
+      }
+      const allow = (tokens as Record<string, unknown>).allowInvoke;
+      if (allow !== undefined && (!Array.isArray(allow) || allow.some((a) => typeof a !== 'string'))) {
+        fail(
+          file,
+          `${at}.tokens.allowInvoke must be an array of function names ("name", "cache/name", "prefix*")`,
+        );
+      }
+      try {
+        resolveFunctionGrant((fn.cache as string | undefined) ?? cache, tokens as FunctionTokenGrant);
+      } catch (error) {
+        fail(file, `${at}.tokens: ${(error as Error).message}`);
+      }
+    }
     const entry = resolve(baseDir, fn.entry);
     const result: FunctionConfig = { name: fn.name, entry, cache: (fn.cache as string | undefined) ?? cache };
     if (fn.kind) result.kind = fn.kind as FunctionKind;
     if (fn.env) result.env = fn.env as Record<string, string>;
+    if (fn.tokens) result.tokens = fn.tokens as FunctionTokenGrant;
     const key = `${result.cache}/${result.name}`;
     if (seen.has(key)) fail(file, `${at}: ${key} is configured twice`);
     seen.add(key);

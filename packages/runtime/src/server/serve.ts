@@ -3,7 +3,7 @@
  * reload them on change, and shut down cleanly on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createHost } from '../index.js';
 import { createTokenServices, TokenAuthority } from '../services/token/index.js';
@@ -185,6 +185,8 @@ export async function createServer(options: CreateServerOptions): Promise<Config
 
   /** Builds (in a queue slot) and loads one function; says whether the build was cached and how long it took. */
   async function loadOne(fn: FunctionConfig) {
+    // What the function may mint (functions[].tokens): set on the host's token authority.
+    if (fn.tokens) host.tokens?.setFunctionGrant(fn.cache ?? DEFAULT_CACHE, fn.name, fn.tokens);
     let built: BuiltEntry | undefined;
     let buildMs: number | undefined;
     const queued: EntryBuilder = (entry, buildOptions) =>
@@ -462,7 +464,8 @@ export interface RunningServer {
 
 /**
  * The token signing key: `auth.signingKey` in the config, else `MOMENTO_FUNCTIONS_TOKEN_SECRET`,
- * else a random key kept in `<stateDir>/token-secret` (created on first use, mode 0600) so that
+ * else a random key kept in `<stateDir>/token-secret` (created on first use, mode 0600 in a 0700
+ * state folder) so that
  * `momento-functions token` and the server agree across restarts.
  *
  * @example
@@ -475,8 +478,12 @@ export function tokenSecret(stateDir: string, configured?: string): string {
   const fromEnv = process.env.MOMENTO_FUNCTIONS_TOKEN_SECRET;
   if (fromEnv) return fromEnv;
   const file = join(stateDir, 'token-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(stateDir, { recursive: true });
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    return readFileSync(file, 'utf8').trim();
+  }
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(stateDir, 0o700);
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
@@ -572,7 +579,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const stateDir = resolve(cwd, options.stateDir ?? config.stateDir ?? '.momento-functions');
   const authOn = options.auth ?? config.auth?.enabled ?? false;
   const authority = authOn
-    ? new TokenAuthority({ secret: tokenSecret(stateDir, config.auth?.signingKey) })
+    ? new TokenAuthority({
+        secret: tokenSecret(stateDir, config.auth?.signingKey),
+        // What each function may mint (functions[].tokens); the rest get the default grant.
+        functionGrants: Object.fromEntries(
+          config.functions.flatMap((fn) => (fn.tokens ? [[keyOf(fn), fn.tokens] as const] : [])),
+        ),
+      })
     : undefined;
   const ownHost = !options.host;
   // The functions' own log lines (console.*, momento:log) name bundle positions: map them to the
@@ -613,7 +626,14 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       logger,
       cwd,
       async: { ...config.async, stateDir },
-      ...(authority ? { auth: { verify: authority.verifier } } : {}),
+      ...(authority
+        ? {
+            auth: {
+              verify: authority.verifier,
+              forwardAuthorization: config.auth?.forwardAuthorization === true,
+            },
+          }
+        : {}),
       ...(config.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: config.shutdownTimeoutMs } : {}),
       timeouts: { ...definedOnly(config.timeouts), ...definedOnly(options.timeouts) },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -20,7 +20,13 @@ import {
   type CallbackRetryOptions,
   type DeadLetter,
 } from './async-invoker.js';
-import { type AuthOptions, canInvoke, tokenFromHeaders } from './auth.js';
+import {
+  type AuthOptions,
+  adminDecision,
+  invokeDecision,
+  tokenFromHeaders,
+  withoutCredentials,
+} from './auth.js';
 import { silentLogger } from './log.js';
 import { FunctionRegistry } from './registry.js';
 import { matchRoute, type Route } from './routes.js';
@@ -398,23 +404,6 @@ function tokenProblem(error: unknown): string {
   return describe(error).replace(/^(the )?token is not valid:\s*/i, '');
 }
 
-function isAdmin(permissions: unknown): boolean {
-  let parsed = permissions;
-  if (typeof parsed === 'string') {
-    try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      return false;
-    }
-  }
-  const list = (parsed as { explicit?: { permissions?: unknown } } | null)?.explicit?.permissions;
-  if (!Array.isArray(list)) return false;
-  return list.some((item) => {
-    const entry = (item as { function_permissions?: Record<string, unknown> } | null)?.function_permissions;
-    return !!entry && entry.role === 'FunctionInvoke' && 'all_caches' in entry && 'all_functions' in entry;
-  });
-}
-
 /**
  * Builds the HTTP server over already loaded functions (use {@link createServer} to load them
  * from a config file through a host).
@@ -515,7 +504,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         },
       );
     }
-    const decision = canInvoke(verified.permissions, cache, name);
+    const decision = invokeDecision(verified, cache, name);
     if (!decision.allowed) {
       throw new HttpError(
         403,
@@ -535,12 +524,19 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     } catch (error) {
       throw new HttpError(401, `The token is not valid: ${tokenProblem(error)}.`);
     }
-    if (!isAdmin(verified.permissions)) {
-      throw new HttpError(
-        403,
-        'Admin routes require a token with FunctionInvoke permission on all caches and all functions.',
-      );
+    const decision = adminDecision(verified);
+    if (!decision.allowed) {
+      throw new HttpError(403, `${decision.reason.charAt(0).toUpperCase()}${decision.reason.slice(1)}.`);
     }
+  }
+
+  /**
+   * The request headers the guest sees: all of them, except that with auth on the caller's
+   * credential headers are dropped unless `auth.forwardAuthorization` (docs/server.md, "Secrets").
+   */
+  function guestHeaders(req: IncomingMessage): Pair[] {
+    const headers = requestHeaders(req);
+    return options.auth && !options.auth.forwardAuthorization ? withoutCredentials(headers) : headers;
   }
 
   /** The spawns started over HTTP and those guests started, oldest first, the latest `spawnHistory`. */
@@ -618,7 +614,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         method: req.method ?? 'GET',
         path: route.path,
         query: queryPairs(search),
-        headers: requestHeaders(req),
+        headers: guestHeaders(req),
         body,
         signal: controller.signal,
       };
@@ -719,7 +715,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       method: req.method ?? 'POST',
       path: route.path,
       query: queryPairs(search),
-      headers: requestHeaders(req),
+      headers: guestHeaders(req),
       body,
     };
     if (tokenMetadata !== undefined) request.tokenMetadata = tokenMetadata;

@@ -2,10 +2,25 @@
  * Host service for `momento:token/token@1.0.0`: disposable tokens that are real JWTs (HS256,
  * signed with the host's key by jose), expire, and carry the guest's `token_id` and
  * permissions, so the host's server can verify them and authorize invocations.
+ *
+ * Authority never grows through a function: a function mints on its **own** authority, its
+ * token grant (by default its own cache's data, nothing that invokes functions; configured per
+ * function with {@link TokenAuthority.setFunctionGrant}). A request for more is refused with
+ * `permission-denied`, and every minted token carries a `minted_by` claim so that the server
+ * can cap it again when it is used and never let it open admin routes.
  */
 import { randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { HostService, InvocationContext, WitResult } from '../types.js';
+import { checkWithinGrant, defaultFunctionGrant, invokeEntry, type PermissionsDocument } from './grants.js';
+
+export {
+  checkWithinGrant,
+  defaultFunctionGrant,
+  type GrantDecision,
+  invokeEntry,
+  type PermissionsDocument,
+} from './grants.js';
 
 /** jco's value of the WIT `token-error` variant. */
 export type TokenErrorWit =
@@ -22,8 +37,34 @@ export interface VerifiedDisposableToken {
   readonly permissions: unknown;
   /** Expiry, epoch seconds. */
   readonly validUntil: number;
-  /** Cache and function that generated it. */
+  /** Cache and function that generated it (for an operator token, what its issuer wrote there). */
   readonly issuedBy: { readonly cacheName: string; readonly functionName: string };
+  /** Set when a function minted the token (its `minted_by` claim): that function. */
+  readonly mintedBy?: { readonly cacheName: string; readonly functionName: string };
+  /**
+   * For a function-minted token: the minting function's token grant now (§2.9 permissions).
+   * The server lets the token do only what both its own permissions and this grant allow.
+   */
+  readonly grant?: unknown;
+}
+
+/**
+ * What a function may put in the tokens it mints (its authority), as configured in the server
+ * config's `functions[].tokens` or with {@link TokenAuthority.setFunctionGrant}.
+ */
+export interface FunctionTokenGrant {
+  /**
+   * The most a minted token may grant, as a §2.9 permissions document (object or JSON string).
+   * Default: {@link defaultFunctionGrant} — read-write on the function's own cache's items and
+   * topics, nothing else.
+   */
+  readonly maxPermissions?: unknown;
+  /**
+   * Functions a minted token may invoke, added to `maxPermissions` as `FunctionInvoke` entries:
+   * `"name"` (in the function's own cache), `"cache/name"`, a trailing `*` for a name prefix
+   * (`"report-*"`, `"jobs/*"`), `"*"` for every cache. Default: none.
+   */
+  readonly allowInvoke?: readonly string[];
 }
 
 /** Options of {@link TokenAuthority}. */
@@ -39,9 +80,14 @@ export interface TokenAuthorityOptions {
   readonly maxValidForSeconds?: number;
   /** Clock in epoch ms (tests). */
   readonly now?: () => number;
+  /** Token grants by `"<cache>/<function>"` (see {@link TokenAuthority.setFunctionGrant}). */
+  readonly functionGrants?: Readonly<Record<string, FunctionTokenGrant>>;
 }
 
 const ISSUER = 'momento-functions-host';
+/** `origin` claim: who signed the token's permissions. Tokens without it predate function grants. */
+const ORIGIN_FUNCTION = 'function';
+const ORIGIN_OPERATOR = 'operator';
 const AUDIENCE = 'momento-functions';
 const ROLES: Record<string, readonly string[]> = {
   cache_permissions: ['CachePermitNone', 'CacheReadWrite', 'CacheReadOnly', 'CacheWriteOnly'],
@@ -58,6 +104,10 @@ const SCOPE_PAIRS = [
 ] as const;
 
 class InvalidArgument extends Error {}
+/** A function asked to mint a token granting more than its own token grant. */
+export class PermissionDenied extends Error {
+  override name = 'PermissionDenied';
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -127,6 +177,7 @@ export class TokenAuthority {
   readonly #key: Uint8Array;
   readonly #endpoint: string;
   readonly #now: () => number;
+  readonly #grants = new Map<string, PermissionsDocument>();
   /** Longest validity accepted, in seconds. */
   readonly maxValidForSeconds: number;
 
@@ -148,10 +199,81 @@ export class TokenAuthority {
     this.#endpoint = options.endpoint ?? 'localhost';
     this.maxValidForSeconds = options.maxValidForSeconds ?? 3600;
     this.#now = options.now ?? Date.now;
+    for (const [key, grant] of Object.entries(options.functionGrants ?? {})) {
+      const slash = key.indexOf('/');
+      if (slash <= 0)
+        throw new Error(`functionGrants key ${JSON.stringify(key)} must be "<cache>/<function>"`);
+      this.setFunctionGrant(key.slice(0, slash), key.slice(slash + 1), grant);
+    }
   }
 
   /**
-   * Signs a token. Throws an `Error` with the reason for invalid input.
+   * Sets what function `cache`/`name` may put in the tokens it mints (its authority); `undefined`
+   * restores the default (its own cache's items and topics, read-write). Throws with the reason
+   * for a grant that is not valid.
+   *
+   * @example
+   * ```ts
+   * host.tokens.setFunctionGrant('demo', 'mint', { allowInvoke: ['report', 'jobs/*'] });
+   * ```
+   */
+  setFunctionGrant(cache: string, name: string, grant: FunctionTokenGrant | undefined): void {
+    const key = `${cache}/${name}`;
+    if (grant === undefined) {
+      this.#grants.delete(key);
+      return;
+    }
+    this.#grants.set(key, resolveFunctionGrant(cache, grant));
+  }
+
+  /**
+   * The token grant of function `cache`/`name`: the most a token it mints may hold.
+   *
+   * @example
+   * ```ts
+   * authority.grantFor('demo', 'mint'); // { explicit: { permissions: [...] } }
+   * ```
+   */
+  grantFor(cache: string, name: string): PermissionsDocument {
+    return this.#grants.get(`${cache}/${name}`) ?? defaultFunctionGrant(cache);
+  }
+
+  /**
+   * Mints a token for a function, on its authority: like {@link issue}, but refused with
+   * {@link PermissionDenied} when the permissions ask for more than the function's grant, and
+   * marked with a `minted_by` claim (so the server never takes it for an operator's token).
+   *
+   * @example
+   * ```ts
+   * await authority.mint({ validForSeconds: 60, permissions, cacheName: 'demo', functionName: 'mint' });
+   * ```
+   */
+  async mint(request: {
+    validForSeconds: number;
+    permissions: string;
+    tokenId?: string | undefined;
+    cacheName: string;
+    functionName: string;
+  }): Promise<{ apiKey: string; endpoint: string; validUntil: number }> {
+    this.#checkValidity(request.validForSeconds);
+    const permissions = parsePermissions(request.permissions);
+    const decision = checkWithinGrant(permissions, this.grantFor(request.cacheName, request.functionName));
+    if (!decision.allowed) {
+      throw new PermissionDenied(
+        `${request.cacheName}/${request.functionName} may not mint this token: ${decision.reason} ` +
+          '(a function mints on its own authority; the host configures it with functions[].tokens)',
+      );
+    }
+    return this.#sign(request, permissions, {
+      origin: ORIGIN_FUNCTION,
+      minted_by: { cache: request.cacheName, function: request.functionName },
+    });
+  }
+
+  /**
+   * Signs a token on the operator's authority (the `momento-functions token` command, tests):
+   * no grant applies. Functions mint through {@link mint}. Throws an `Error` with the reason for
+   * invalid input.
    *
    * @example
    * ```ts
@@ -165,19 +287,36 @@ export class TokenAuthority {
     cacheName: string;
     functionName: string;
   }): Promise<{ apiKey: string; endpoint: string; validUntil: number }> {
-    const seconds = request.validForSeconds;
+    return this.#sign(request, parsePermissions(request.permissions), { origin: ORIGIN_OPERATOR });
+  }
+
+  #checkValidity(seconds: number): void {
     if (!Number.isInteger(seconds) || seconds <= 0 || seconds > this.maxValidForSeconds) {
       throw new InvalidArgument(
         `valid-for-seconds must be between 1 and ${this.maxValidForSeconds} (disposable tokens live at most ${this.maxValidForSeconds / 60} minutes); got ${seconds}`,
       );
     }
-    const permissions = parsePermissions(request.permissions);
+  }
+
+  async #sign(
+    request: {
+      validForSeconds: number;
+      tokenId?: string | undefined;
+      cacheName: string;
+      functionName: string;
+    },
+    permissions: unknown,
+    marks: Record<string, unknown>,
+  ): Promise<{ apiKey: string; endpoint: string; validUntil: number }> {
+    const seconds = request.validForSeconds;
+    this.#checkValidity(seconds);
     const issuedAt = Math.floor(this.#now() / 1000);
     const validUntil = issuedAt + seconds;
     const claims: Record<string, unknown> = {
       permissions,
       cache: request.cacheName,
       fn: request.functionName,
+      ...marks,
     };
     if (request.tokenId !== undefined) claims.token_id = request.tokenId;
     const apiKey = await new SignJWT(claims)
@@ -208,11 +347,24 @@ export class TokenAuthority {
         algorithms: ['HS256'],
         currentDate: new Date(this.#now()),
       });
+      const minted = payload.minted_by as { cache?: unknown; function?: unknown } | undefined;
+      let mintedBy: { cacheName: string; functionName: string } | undefined;
+      if (payload.origin === ORIGIN_FUNCTION) {
+        if (typeof minted?.cache !== 'string' || typeof minted.function !== 'string') {
+          throw new Error('a function-minted token without a valid minted_by claim');
+        }
+        mintedBy = { cacheName: minted.cache, functionName: minted.function };
+      } else if (payload.origin !== ORIGIN_OPERATOR) {
+        throw new Error(
+          'it was issued by an older momento-functions host, before tokens said whether a function minted them; issue a new one',
+        );
+      }
       return {
         ...(typeof payload.token_id === 'string' ? { tokenId: payload.token_id } : {}),
         permissions: payload.permissions,
         validUntil: payload.exp ?? 0,
         issuedBy: { cacheName: String(payload.cache ?? ''), functionName: String(payload.fn ?? '') },
+        ...(mintedBy ? { mintedBy, grant: this.grantFor(mintedBy.cacheName, mintedBy.functionName) } : {}),
       };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired)
@@ -276,7 +428,7 @@ export function createTokenServices(options: TokenServiceOptions = {}): HostServ
           tokenId: string | undefined,
         ): Promise<WitResult<{ apiKey: string; endpoint: string; validUntil: bigint }, TokenErrorWit>> => {
           try {
-            const issued = await authority.issue({
+            const issued = await authority.mint({
               validForSeconds: expires.validForSeconds,
               permissions,
               tokenId: tokenId ?? undefined,
@@ -287,6 +439,8 @@ export function createTokenServices(options: TokenServiceOptions = {}): HostServ
           } catch (error) {
             if (error instanceof InvalidArgument)
               return { tag: 'err', val: { tag: 'invalid-argument', val: error.message } };
+            if (error instanceof PermissionDenied)
+              return { tag: 'err', val: { tag: 'permission-denied', val: error.message } };
             console.warn(`[momento-functions] token generation failed: ${String(error)}`);
             return { tag: 'err', val: { tag: 'internal-error' } };
           }
@@ -294,4 +448,30 @@ export function createTokenServices(options: TokenServiceOptions = {}): HostServ
       },
     },
   ];
+}
+
+/**
+ * The permissions document a {@link FunctionTokenGrant} gives function(s) of `cache`: its
+ * `maxPermissions` (default {@link defaultFunctionGrant}) plus a `FunctionInvoke` entry per
+ * `allowInvoke` pattern. Throws with the reason for a grant that is not valid.
+ *
+ * @example
+ * ```ts
+ * resolveFunctionGrant('demo', { allowInvoke: ['report'] }).explicit.permissions.length; // 3
+ * ```
+ */
+export function resolveFunctionGrant(cache: string, grant: FunctionTokenGrant): PermissionsDocument {
+  let base: PermissionsDocument;
+  if (grant.maxPermissions === undefined) base = defaultFunctionGrant(cache);
+  else {
+    const json =
+      typeof grant.maxPermissions === 'string' ? grant.maxPermissions : JSON.stringify(grant.maxPermissions);
+    try {
+      base = parsePermissions(json) as PermissionsDocument;
+    } catch (error) {
+      throw new Error(`maxPermissions: ${(error as Error).message}`);
+    }
+  }
+  const extra = (grant.allowInvoke ?? []).map((pattern) => invokeEntry(pattern, cache));
+  return { explicit: { permissions: [...base.explicit.permissions, ...extra] } };
 }
