@@ -5,9 +5,14 @@
  * With a state directory every accepted job is journaled before the 202 is sent and removed only
  * once its result is delivered or dead-lettered, so a crash or a shutdown never loses one: the
  * next start resumes it (re-running the function only if its result had not been computed yet).
+ *
+ * Secrets: the state folders are 0700 and their files 0600; the caller's credential headers
+ * (`authorization`, `x-momento-authorization`, `proxy-authorization`, `cookie`) are never
+ * journaled, the request is dropped from the journal once the result is computed, and every log
+ * line and error shows the callback URL through {@link redactUrl}.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
@@ -101,17 +106,41 @@ const HOP_BY_HOP = new Set([
 /** Headers the server sets on a callback itself; a function's own are not passed. */
 const SERVER_SET = new Set(['x-function-status', 'x-invocation-id', 'idempotency-key']);
 
+/** Request headers never written to the journal: the caller's credentials. */
+const NOT_PERSISTED = new Set(['authorization', 'x-momento-authorization', 'proxy-authorization', 'cookie']);
+/** Kept once, as the job's `callbackUrl`, and given back to the guest from there on resume. */
+const CALLBACK_HEADER = 'x-callback-url';
+
 interface StoredJob extends Omit<AsyncJob, 'request' | 'result'> {
-  request: Omit<AsyncJob['request'], 'body'> & { bodyBase64: string };
+  request: Omit<AsyncJob['request'], 'body'> & {
+    bodyBase64: string;
+    /** Names of the request headers left out of the journal. */
+    dropped?: string[];
+  };
   result?: { status: number; headers: Pair[]; bodyBase64: string };
 }
 
 function toStored(job: AsyncJob): StoredJob {
   const { request, result, ...rest } = job;
   const { body, ...head } = request;
+  const dropped = new Set<string>();
+  const headers = head.headers.filter(([name]) => {
+    const lower = name.toLowerCase();
+    if (!NOT_PERSISTED.has(lower) && lower !== CALLBACK_HEADER) return true;
+    dropped.add(lower);
+    return false;
+  });
+  // Once the result is computed the request is not needed any more: keep only what names it.
   const stored: StoredJob = {
     ...rest,
-    request: { ...head, bodyBase64: Buffer.from(body).toString('base64') },
+    request: result
+      ? { method: head.method, path: head.path, query: [], headers: [], bodyBase64: '' }
+      : {
+          ...head,
+          headers,
+          bodyBase64: Buffer.from(body).toString('base64'),
+          ...(dropped.size > 0 ? { dropped: [...dropped] } : {}),
+        },
   };
   if (result) {
     const { body: resultBody, ...resultHead } = result;
@@ -122,10 +151,13 @@ function toStored(job: AsyncJob): StoredJob {
 
 function fromStored(stored: StoredJob): AsyncJob {
   const { request, result, ...rest } = stored;
-  const { bodyBase64, ...head } = request;
+  const { bodyBase64, dropped, ...head } = request;
+  const headers = dropped?.includes(CALLBACK_HEADER)
+    ? [...head.headers, [CALLBACK_HEADER, stored.callbackUrl] as Pair]
+    : head.headers;
   const job: AsyncJob = {
     ...rest,
-    request: { ...head, body: new Uint8Array(Buffer.from(bodyBase64, 'base64')) },
+    request: { ...head, headers, body: new Uint8Array(Buffer.from(bodyBase64, 'base64')) },
   };
   if (result) {
     const { bodyBase64: resultBody, ...resultHead } = result;
@@ -183,13 +215,44 @@ export async function deliverCallback(
     req.on('error', (error: Error & { code?: string }) => {
       const detail =
         error.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : (error.code ?? error.message);
-      reject(new Error(`POST ${url} failed (${detail})`));
+      reject(new Error(`POST ${redactUrl(url)} failed (${detail})`));
     });
     req.end(result.body);
   });
   if (status < 200 || status > 299) {
-    throw new Error(`POST ${url} answered ${status}`);
+    throw new Error(`POST ${redactUrl(url)} answered ${status}`);
   }
+}
+
+/**
+ * A URL as it may appear in logs and error messages: user and password replaced by `***`, every
+ * query value by `***` (names kept when they look like plain names), a fragment by `#***`, and
+ * path segments that look like keys (16+ characters mixing letters and digits, as webhook URLs
+ * carry them) by `***`.
+ *
+ * @example
+ * ```ts
+ * redactUrl('https://user:pw@example.com/hook?sig=abc&v=1'); // 'https://***@example.com/hook?sig=***&v=***'
+ * ```
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<a URL that cannot be parsed>';
+  }
+  const userinfo = parsed.username || parsed.password ? '***@' : '';
+  const path = parsed.pathname
+    .split('/')
+    .map((segment) =>
+      segment.length >= 16 && /[A-Za-z]/.test(segment) && /[0-9]/.test(segment) ? '***' : segment,
+    )
+    .join('/');
+  const query = [...parsed.searchParams.keys()]
+    .map((name) => `${/^[A-Za-z0-9_.-]{1,40}$/.test(name) ? name : '***'}=***`)
+    .join('&');
+  return `${parsed.protocol}//${userinfo}${parsed.host}${path}${query ? `?${query}` : ''}${parsed.hash ? '#***' : ''}`;
 }
 
 function validHeaderName(name: string): boolean {
@@ -248,10 +311,12 @@ export class AsyncInvoker {
     const journal = this.#journalDir;
     const dead = this.#deadLetterDir;
     if (!journal || !dead) return;
-    await mkdir(journal, { recursive: true });
-    await mkdir(dead, { recursive: true });
+    await privateDir(this.#options.stateDir!);
+    await privateDir(journal);
+    await privateDir(dead);
     for (const file of (await readdir(dead)).filter((f) => f.endsWith('.json')).sort()) {
       try {
+        await chmod(join(dead, file), 0o600);
         const letter = JSON.parse(await readFile(join(dead, file), 'utf8')) as DeadLetter;
         this.#deadLetters.set(letter.id, letter);
       } catch (error) {
@@ -263,7 +328,13 @@ export class AsyncInvoker {
     let resumed = 0;
     for (const file of (await readdir(journal)).filter((f) => f.endsWith('.json')).sort()) {
       try {
-        const job = fromStored(JSON.parse(await readFile(join(journal, file), 'utf8')) as StoredJob);
+        await chmod(join(journal, file), 0o600);
+        const stored = JSON.parse(await readFile(join(journal, file), 'utf8')) as StoredJob;
+        const job = fromStored(stored);
+        // A journal written before credentials were left out: rewrite it without them.
+        if (stored.request.headers.some(([name]) => NOT_PERSISTED.has(name.toLowerCase()))) {
+          await this.#persist(job);
+        }
         this.#jobs.set(job.id, job);
         resumed++;
         if (job.result) this.#deliver(job);
@@ -316,7 +387,7 @@ export class AsyncInvoker {
     };
     await deliverCallback(letter.callbackUrl, result, letter.id, this.#retry.timeoutMs);
     await this.deleteDeadLetter(id);
-    this.#options.logger.info(`Delivered dead letter ${id} to ${letter.callbackUrl}`);
+    this.#options.logger.info(`Delivered dead letter ${id} to ${redactUrl(letter.callbackUrl)}`);
     return 'delivered';
   }
 
@@ -360,7 +431,7 @@ export class AsyncInvoker {
         for (const job of pending) {
           this.#options.logger.error(
             'Async invocation not finished at shutdown and no state directory to keep it; here it is in full',
-            { job: toStored(job) },
+            { job: { ...toStored(job), callbackUrl: redactUrl(job.callbackUrl) } },
           );
         }
       }
@@ -431,11 +502,14 @@ export class AsyncInvoker {
       await deliverCallback(job.callbackUrl, result, job.id, this.#retry.timeoutMs);
       this.#jobs.delete(job.id);
       await this.#unpersist(job);
-      this.#options.logger.info(`Delivered async result of ${job.function} to ${job.callbackUrl}`, {
-        id: job.id,
-        status: result.status,
-        attempts: job.attempts,
-      });
+      this.#options.logger.info(
+        `Delivered async result of ${job.function} to ${redactUrl(job.callbackUrl)}`,
+        {
+          id: job.id,
+          status: result.status,
+          attempts: job.attempts,
+        },
+      );
       return;
     } catch (error) {
       job.lastError = error instanceof Error ? error.message : String(error);
@@ -479,7 +553,7 @@ export class AsyncInvoker {
     this.#jobs.delete(job.id);
     await this.#unpersist(job);
     this.#options.logger.error(
-      `Gave up delivering the result of async invocation ${job.id} (${job.function}) to ${job.callbackUrl} after ${job.attempts} attempt(s); ` +
+      `Gave up delivering the result of async invocation ${job.id} (${job.function}) to ${redactUrl(job.callbackUrl)} after ${job.attempts} attempt(s); ` +
         `kept as a dead letter${dir ? ` in ${dir}` : ''}: list with GET /_momento/dead-letters or \`momento-functions dead-letters\``,
       { error: letter.error },
     );
@@ -498,8 +572,14 @@ export class AsyncInvoker {
 
   async #writeAtomic(path: string, text: string): Promise<void> {
     const tmp = `${path}.${process.pid}.tmp`;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(tmp, text);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(tmp, text, { mode: 0o600 });
     await rename(tmp, path);
   }
+}
+
+/** Creates a folder only its owner can enter (0700), or narrows an existing one to that. */
+async function privateDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  await chmod(path, 0o700);
 }
