@@ -21,6 +21,8 @@ export default defineProject({
       'wasi:cli/environment@0.2.3': here('./test/fakes/wasi-environment.ts'),
       'wasi:clocks/monotonic-clock@0.2.3': here('./test/fakes/wasi-clocks.ts'),
       '@momento-functions/bytes': here('../bytes/src/index.ts'),
+      // Before the package's own alias, which would turn '@momento-functions/build/naming' into 'index.ts/naming'.
+      '@momento-functions/build/naming': here('../build/src/naming.ts'),
       '@momento-functions/build': here('../build/src/index.ts'),
       '@momento-functions/runtime': here('../runtime/src/index.ts'),
     },

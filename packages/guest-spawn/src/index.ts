@@ -19,4 +19,10 @@ export {
   type WitSpawnSuccess,
 } from './result.js';
 export { sleep } from './sleep.js';
-export { EXTRACT_FAILURE_PREFIX, type SpawnFunction, spawn } from './spawn.js';
+export {
+  EXTRACT_FAILURE_PREFIX,
+  type SpawnFunction,
+  type SpawnHandlerMustBeSynchronous,
+  type SyncSpawnResult,
+  spawn,
+} from './spawn.js';

@@ -79,11 +79,44 @@ function failureOf(e: unknown): WitSpawnFailure {
 }
 
 /**
+ * What the type checker says when a spawn handler is `async` or returns a Promise: the type a
+ * Promise return is mapped to by {@link SyncSpawnResult}, so the error reads `Property ''remove
+ * async: ...'' is missing in type 'Promise<void>' but required in type 'SpawnHandlerMustBeSynchronous'`.
+ *
+ * @example
+ * ```ts
+ * import { spawn } from '@momento-functions/guest-spawn';
+ * // @ts-expect-error 'Promise<void>' ... required in type 'SpawnHandlerMustBeSynchronous'
+ * spawn(async () => {});
+ * ```
+ */
+export interface SpawnHandlerMustBeSynchronous {
+  /** Never present: no value has this type, so nothing is assignable to it but `never`. */
+  readonly 'remove async: Momento host calls return their results directly, there is nothing to await': never;
+}
+
+/**
+ * `R`, unless it is a Promise (or any thenable): then {@link SpawnHandlerMustBeSynchronous}, which no
+ * value satisfies. `spawn()` types its handler's return with it, so an `async` handler is a type
+ * error where it is written (at run time it would end as a `failed-note`).
+ *
+ * @example
+ * ```ts
+ * import type { SyncSpawnResult } from '@momento-functions/guest-spawn';
+ * type A = SyncSpawnResult<string>; // string
+ * type B = SyncSpawnResult<Promise<void>>; // SpawnHandlerMustBeSynchronous
+ * ```
+ */
+export type SyncSpawnResult<R> = R extends PromiseLike<unknown> ? SpawnHandlerMustBeSynchronous : R;
+
+/**
  * Define a spawn function. The handler takes the payload (as {@link Data}, or as the value an
  * extractor makes of it) and returns its outcome:
  * `undefined` → `ok`; a string → `ok-note`; {@link SpawnSuccess} / {@link SpawnFailure} → as given;
  * a thrown {@link SpawnFailure} → that failure; any other thrown error → `failed-note(<message>)`.
  * If the extractor fails: `failed-note("Failed to extract spawn payload: <detail>")`.
+ * The handler is synchronous: an `async` handler, or one that returns a Promise, is a type error
+ * ({@link SpawnHandlerMustBeSynchronous}).
  *
  * @example
  * ```ts
@@ -96,8 +129,11 @@ function failureOf(e: unknown): WitSpawnFailure {
  * });
  * ```
  */
-export function spawn(handler: (payload: Data) => SpawnResult): SpawnFunction;
-export function spawn<T>(extractor: Extractor<T>, handler: (payload: T) => SpawnResult): SpawnFunction;
+export function spawn<R extends SpawnResult>(handler: (payload: Data) => SyncSpawnResult<R>): SpawnFunction;
+export function spawn<T, R extends SpawnResult>(
+  extractor: Extractor<T>,
+  handler: (payload: T) => SyncSpawnResult<R>,
+): SpawnFunction;
 export function spawn<T>(
   first: Extractor<T> | ((payload: Data) => SpawnResult),
   second?: (payload: T) => SpawnResult,

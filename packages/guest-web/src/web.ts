@@ -127,6 +127,38 @@ export type WebReturn =
 export type WebHandler<T> = (input: T) => WebReturn;
 
 /**
+ * What the type checker says when a handler is `async` or returns a Promise: the type a Promise
+ * return is mapped to by {@link SyncReturn}, so the error reads `Property ''remove async: Momento
+ * host calls return their results directly, there is nothing to await'' is missing in type
+ * 'Promise<string>' but required in type 'HandlerMustBeSynchronous'`.
+ *
+ * @example
+ * ```ts
+ * import { web } from '@momento-functions/guest-web';
+ * // @ts-expect-error 'Promise<string>' ... required in type 'HandlerMustBeSynchronous'
+ * web(async () => 'x');
+ * ```
+ */
+export interface HandlerMustBeSynchronous {
+  /** Never present: no value has this type, so nothing is assignable to it but `never`. */
+  readonly 'remove async: Momento host calls return their results directly, there is nothing to await': never;
+}
+
+/**
+ * `R`, unless it is a Promise (or any thenable): then {@link HandlerMustBeSynchronous}, which no
+ * value satisfies. `web()` and `spawn()` type their handler's return with it, so an `async`
+ * handler is a type error where it is written rather than a failure at build or invocation time.
+ *
+ * @example
+ * ```ts
+ * import type { SyncReturn } from '@momento-functions/guest-web';
+ * type A = SyncReturn<string>; // string
+ * type B = SyncReturn<Promise<string>>; // HandlerMustBeSynchronous
+ * ```
+ */
+export type SyncReturn<R> = R extends PromiseLike<unknown> ? HandlerMustBeSynchronous : R;
+
+/**
  * Defines a web function. The module must `export default` the result.
  *
  * - `web(handler)`: the handler receives the request body as a `Data`, unread (a `Data` reads
@@ -136,8 +168,9 @@ export type WebHandler<T> = (input: T) => WebReturn;
  *   `extract.schema(zodSchema)`, ...). If that fails the answer is 400, no headers,
  *   `Failed to parse request body: <detail>`, and the handler is not called.
  *
- * The handler is synchronous (host calls are synchronous in a Momento Function). Its return value
- * maps as {@link WebReturn} says. Anything it throws becomes a response, never a trap: a
+ * The handler is synchronous (host calls are synchronous in a Momento Function): an `async`
+ * handler, or one that returns a Promise, is a type error ({@link HandlerMustBeSynchronous}) and is
+ * refused at run time too. Its return value maps as {@link WebReturn} says. Anything it throws becomes a response, never a trap: a
  * {@link WebError} its own response, anything else 500 with no headers and
  * `An error occurred during function invocation: <detail>`.
  *
@@ -154,8 +187,11 @@ export type WebHandler<T> = (input: T) => WebReturn;
  * export default web(extract.schema(Greeting), ({ name }) => ({ message: `Hello, ${name}!` }));
  * ```
  */
-export function web(handler: WebHandler<Data>): WebFunction;
-export function web<T>(extractor: Extractor<T>, handler: WebHandler<T>): WebFunction;
+export function web<R extends WebReturn>(handler: (input: Data) => SyncReturn<R>): WebFunction;
+export function web<T, R extends WebReturn>(
+  extractor: Extractor<T>,
+  handler: (input: T) => SyncReturn<R>,
+): WebFunction;
 export function web(first: unknown, second?: unknown): WebFunction {
   const [extractor, handler] = checkArguments(first, second);
   return Object.freeze({

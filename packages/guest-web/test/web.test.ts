@@ -355,6 +355,7 @@ describe('web(): errors become responses, never traps', () => {
     expect(() => gw.web('nope')).toThrow(/handler must be a function/);
     // @ts-expect-error not an extractor
     expect(() => gw.web({}, () => 'x')).toThrow(/extractor/);
+    // @ts-expect-error an async handler is a type error too (HandlerMustBeSynchronous)
     expect(() => gw.web(async () => 'x')).toThrow(/synchronous/);
   });
 });
