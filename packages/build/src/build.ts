@@ -10,11 +10,13 @@ import {
   isDeterministicFailure,
   runComponentize,
 } from './componentize.js';
+import { describeGap, type EngineGap, scanEngineGaps } from './engine.js';
 import { BUNDLE_FILE, CONSOLE_FILE, ENTRY_FILE, renderConsoleShim, renderEntry } from './entry.js';
 import { BuildError } from './errors.js';
 import { inspectComponent } from './inspect.js';
 import { defaultOutFile } from './naming.js';
 import { relocateSourceMap } from './sourcemap.js';
+import { displayPath, formatDiagnostics, typecheck } from './typecheck.js';
 import {
   type FunctionKind,
   knownInterfaces,
@@ -26,6 +28,7 @@ import {
 } from './wit.js';
 
 export type { BuildProgress } from './componentize.js';
+export type { EngineGap } from './engine.js';
 export type { FunctionKind } from './wit.js';
 
 /**
@@ -47,6 +50,8 @@ export const DISABLED_FEATURES = ['stdio', 'http', 'fetch-event'] as const;
 /** Bumped when the generated entry/world or the componentize options change meaning. */
 const CACHE_FORMAT = 1;
 const LOG_INTERFACE = 'momento:log/logging@1.0.0';
+/** The start of the warning about the engine's extra WASI imports (the CLI prints it once per project). */
+export const ENGINE_WASI_NOTE_PREFIX = "componentize-js's engine also imports";
 
 /**
  * Options of {@link build}.
@@ -75,14 +80,20 @@ export interface BuildOptions {
   minify?: boolean;
   /** esbuild `define` replacements, e.g. `{ 'process.env.NODE_ENV': '"production"' }`. */
   define?: Record<string, string>;
-  /** A tsconfig.json for esbuild (paths, decorators, JSX). */
+  /** A tsconfig.json for esbuild (paths, decorators, JSX) and for the type check. Default: the nearest
+   * tsconfig.json at or above the entry (esbuild finds its own the same way). */
   tsconfig?: string;
+  /** Type-check the program rooted at the entry (the entry and what it imports) before componentizing;
+   * a type error fails the build. Default `true` (CLI: `--no-typecheck` to skip). */
+  typecheck?: boolean;
   /** Use componentize-js's debug engine build (names section, ~1 MB larger). Default `false`. */
   debugBuild?: boolean;
   /** Called during the build (and every 100 ms of the componentize step). */
   onProgress?: (progress: BuildProgress) => void;
-  /** Show a one-line progress display on stderr. Default: when stderr is a TTY and no `onProgress`. */
-  progress?: boolean;
+  /** Show progress on stderr: `true` a one-line display that updates (for a TTY), `'lines'` one plain
+   * line per stage (bundle, typecheck, componentize, done), `false` nothing. Default: `true` when stderr
+   * is a TTY and there is no `onProgress`, else `false` (the CLI passes `'lines'` when stderr is not a TTY). */
+  progress?: boolean | 'lines';
 }
 
 /**
@@ -122,8 +133,15 @@ export interface BuildReport {
    * served by `wasi:random/random`, fresh in every invocation. Informational: only a call at module
    * top level is a problem, and it fails the build. */
   randomness: string[];
-  timings: { bundleMs: number; componentizeMs: number; totalMs: number };
-  /** Things the user should know (engine WASI imports). */
+  /** Uses of what the engine lacks (Intl, Buffer, process, ...; see docs/build.md "What a Function can
+   * and cannot use"), positioned in the original sources. Each is also a line of `warnings`. */
+  engineGaps: EngineGap[];
+  /** The type check, or undefined when it was skipped (`typecheck: false`). */
+  typecheck: { tsconfig: string | undefined; files: number; ms: number } | undefined;
+  /** The cache folder (the CLI remembers there which notes it has shown). */
+  cacheDir: string;
+  timings: { bundleMs: number; typecheckMs: number; componentizeMs: number; totalMs: number };
+  /** Things the user should know: what the engine lacks that the code uses, and the engine WASI imports. */
   warnings: string[];
 }
 
@@ -169,10 +187,29 @@ function componentizeVersion(): string {
   }
 }
 
+/**
+ * A progress reporter for logs (no TTY): one line when each stage starts (bundle, typecheck,
+ * componentize, inspect) and one when the build is done, instead of a spinner.
+ *
+ * @example
+ * ```ts
+ * await build({ entry: 'src/index.ts', onProgress: progressLines((t) => process.stderr.write(t)) });
+ * ```
+ */
+export function progressLines(write: (text: string) => void): (p: BuildProgress) => void {
+  let last: BuildProgress['phase'] | undefined;
+  return (p) => {
+    if (p.phase === last) return;
+    last = p.phase;
+    write(p.phase === 'done' ? `done in ${(p.elapsedMs / 1000).toFixed(1)} s\n` : `${p.message}\n`);
+  };
+}
+
 function makeReporter(options: BuildOptions): (p: BuildProgress) => void {
   if (options.onProgress) return options.onProgress;
   const show = options.progress ?? process.stderr.isTTY === true;
   if (!show) return () => {};
+  if (show === 'lines') return progressLines((t) => process.stderr.write(t));
   const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let i = 0;
   return (p) => {
@@ -221,7 +258,25 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   });
   const bundleMs = Date.now() - started;
   const kind = options.kind ?? detectKind(entry, projectDir, bundled);
+
+  let checked: BuildReport['typecheck'];
+  if (options.typecheck !== false) {
+    report({ phase: 'typecheck', elapsedMs: 0, message: `type-checking ${entryLabel}` });
+    const result = await typecheck(entry, options.tsconfig ? resolve(options.tsconfig) : undefined);
+    if (result.diagnostics.length > 0) {
+      const n = result.diagnostics.length;
+      throw new BuildError(
+        `${n} type error${n === 1 ? '' : 's'} in ${entryLabel} (fix ${n === 1 ? 'it' : 'them'}, or skip the check with --no-typecheck / typecheck: false):\n${formatDiagnostics(result.diagnostics)}`,
+      );
+    }
+    checked = {
+      tsconfig: result.tsconfig && displayPath(result.tsconfig),
+      files: result.files,
+      ms: result.ms,
+    };
+  }
   const usage = await scanUsage(bundled.code);
+  const engineGaps = await scanEngineGaps(bundled.code, bundled.sourceMap);
 
   const witDir = resolveWitDir(options.witDir);
   const deps = readWitDeps(witDir);
@@ -349,10 +404,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const wasiImports = meta.imports.filter((i) => i.startsWith('wasi:'));
   const engineWasiImports = wasiImports.filter((i) => !SUPPORTED_WASI.includes(i.replace(/@[^@]+$/, '')));
-  const warnings: string[] = [];
+  const warnings = engineGaps.map((g) =>
+    describeGap(g, (source) => displayPath(resolve(projectDir, source))),
+  );
   if (engineWasiImports.length > 0) {
     warnings.push(
-      `componentize-js's engine also imports ${engineWasiImports.join(', ')}; a TypeScript function never calls them, but a host must provide them for linking.`,
+      `${ENGINE_WASI_NOTE_PREFIX} ${engineWasiImports.join(', ')}; a TypeScript function never calls them, but a host must provide them for linking.`,
     );
   }
   return {
@@ -373,7 +430,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       hash,
       consoleToLog: usage.console,
       randomness: usage.randomness,
-      timings: { bundleMs, componentizeMs: cached ? 0 : meta.componentizeMs, totalMs: Date.now() - started },
+      engineGaps,
+      typecheck: checked,
+      cacheDir,
+      timings: {
+        bundleMs,
+        typecheckMs: checked?.ms ?? 0,
+        componentizeMs: cached ? 0 : meta.componentizeMs,
+        totalMs: Date.now() - started,
+      },
       warnings,
     },
   };

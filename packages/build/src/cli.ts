@@ -1,5 +1,7 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BuildReport, build } from './build.js';
+import { type BuildReport, build, ENGINE_WASI_NOTE_PREFIX, progressLines } from './build.js';
 import { BuildError } from './errors.js';
 import type { FunctionKind } from './wit.js';
 
@@ -26,11 +28,13 @@ Options:
       --kind <web|spawn>  function kind (default: detected from the guest package used)
       --cache-dir <dir>   cache folder (default: node_modules/.cache/momento-functions)
       --no-cache          componentize even when nothing changed
+      --no-typecheck      skip the type check (default: check the entry with its tsconfig.json)
       --minify            minify the bundle
       --debug-build       use componentize-js's debug engine (names section)
       --wit <dir>         WIT folder with deps/<package>/*.wit (default: the bundled one)
       --json              print the report as JSON
   -q, --quiet             print nothing but errors
+  -v, --verbose           print every note, including those already shown for this project
   -h, --help              show this help
 `;
 
@@ -48,7 +52,7 @@ function formatBytes(n: number): string {
  * process.stdout.write(formatReport(report));
  * ```
  */
-export function formatReport(r: BuildReport): string {
+export function formatReport(r: BuildReport, options: { omitNotes?: string[] } = {}): string {
   const lines = [
     `built ${r.entry} -> ${r.wasmPath} (${r.kind} function, ${formatBytes(r.sizeBytes)}, ${
       r.cached ? `cached, ${r.timings.totalMs} ms` : `${(r.timings.totalMs / 1000).toFixed(1)} s`
@@ -59,7 +63,12 @@ export function formatReport(r: BuildReport): string {
     `  wasi imports: ${r.wasiImports.join(', ') || '(none)'}`,
   ];
   if (r.consoleToLog) lines.push('  console.* is forwarded to momento:log/logging');
-  for (const w of r.warnings) lines.push(`  note: ${w}`);
+  if (r.typecheck) {
+    lines.push(
+      `  type-checked: ${r.typecheck.files} file${r.typecheck.files === 1 ? '' : 's'} in ${r.typecheck.ms} ms (${r.typecheck.tsconfig ?? 'default options, no tsconfig.json found'})`,
+    );
+  }
+  for (const w of r.warnings) if (!options.omitNotes?.includes(w)) lines.push(`  note: ${w}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -80,7 +89,7 @@ export async function runBuildCommand(argv: string[], io?: Partial<CommandIO>): 
   try {
     parsed = parse(argv);
   } catch (e) {
-    err(`${(e as Error).message}\n\n${USAGE}`);
+    err(`error: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -90,13 +99,13 @@ export async function runBuildCommand(argv: string[], io?: Partial<CommandIO>): 
   }
   if (positionals.length !== 1) {
     err(
-      `${positionals.length === 0 ? 'Missing the entry file.' : `Expected one entry file, got ${positionals.length}.`}\n\n${USAGE}`,
+      `error: ${positionals.length === 0 ? 'missing the entry file: give the TypeScript file whose default export is web(...) or spawn(...).' : `expected one entry file, got ${positionals.length}: build one function per command.`}\n\n${USAGE}`,
     );
     return 2;
   }
   const kind = values.kind;
   if (kind !== undefined && kind !== 'web' && kind !== 'spawn') {
-    err(`--kind must be 'web' or 'spawn', not '${kind}'.\n`);
+    err(`error: --kind must be 'web' or 'spawn', not '${kind}': pass --kind web or --kind spawn.\n`);
     return 2;
   }
   try {
@@ -107,12 +116,19 @@ export async function runBuildCommand(argv: string[], io?: Partial<CommandIO>): 
       ...(values.wit ? { witDir: values.wit } : {}),
       ...(kind ? { kind: kind as FunctionKind } : {}),
       cache: !values['no-cache'],
+      typecheck: !values['no-typecheck'],
       minify: values.minify === true,
       debugBuild: values['debug-build'] === true,
-      progress: !values.quiet && !values.json && process.stderr.isTTY === true,
+      // A TTY gets the one-line display; a log or pipe gets one line per stage.
+      ...(values.quiet || values.json
+        ? { progress: false }
+        : process.stderr.isTTY === true
+          ? { progress: true }
+          : { onProgress: progressLines(err) }),
     });
     if (values.json) out(`${JSON.stringify(report, null, 2)}\n`);
-    else if (!values.quiet) out(formatReport(report));
+    else if (!values.quiet)
+      out(formatReport(report, { omitNotes: values.verbose ? [] : shownBefore(report) }));
     return 0;
   } catch (e) {
     if (e instanceof BuildError) {
@@ -121,6 +137,24 @@ export async function runBuildCommand(argv: string[], io?: Partial<CommandIO>): 
     }
     throw e;
   }
+}
+
+/**
+ * The engine-WASI note is the same for every build: print it the first time in a project (its cache
+ * folder remembers) and again only under --verbose.
+ */
+function shownBefore(report: BuildReport): string[] {
+  const note = report.warnings.find((w) => w.startsWith(ENGINE_WASI_NOTE_PREFIX));
+  if (!note) return [];
+  const marker = join(report.cacheDir, 'engine-wasi-note-shown');
+  if (existsSync(marker)) return [note];
+  try {
+    mkdirSync(report.cacheDir, { recursive: true });
+    writeFileSync(marker, `${note}\n`);
+  } catch {
+    // Best effort: the note is then shown again next time.
+  }
+  return [];
 }
 
 function parse(argv: string[]) {
@@ -132,6 +166,8 @@ function parse(argv: string[]) {
       kind: { type: 'string' },
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean' },
+      'no-typecheck': { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
       minify: { type: 'boolean' },
       'debug-build': { type: 'boolean' },
       wit: { type: 'string' },

@@ -26,8 +26,8 @@ export interface ComponentizeRequest {
  * ```
  */
 export interface BuildProgress {
-  /** `bundle`, `componentize` (the 5–13 s step), `inspect`, or `done`. */
-  phase: 'bundle' | 'componentize' | 'inspect' | 'done';
+  /** `bundle`, `typecheck`, `componentize` (the 5–40 s step), `inspect`, or `done`. */
+  phase: 'bundle' | 'typecheck' | 'componentize' | 'inspect' | 'done';
   /** Milliseconds since the phase started. */
   elapsedMs: number;
   /** A one-line human description. */

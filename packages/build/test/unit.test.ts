@@ -144,10 +144,10 @@ describe('runBuildCommand', () => {
   it('prints usage and exits 2 on bad arguments', async () => {
     let err = '';
     expect(await runBuildCommand([], { stderr: (t) => (err += t) })).toBe(2);
-    expect(err).toMatch(/Missing the entry file/);
+    expect(err).toMatch(/^error: missing the entry file/);
     err = '';
     expect(await runBuildCommand(['a.ts', '--kind', 'x'], { stderr: (t) => (err += t) })).toBe(2);
-    expect(err).toMatch(/--kind must be 'web' or 'spawn'/);
+    expect(err).toMatch(/^error: --kind must be 'web' or 'spawn'/);
     expect(await runBuildCommand(['a.ts', '--bogus'], { stderr: () => {} })).toBe(2);
   });
 
