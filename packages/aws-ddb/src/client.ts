@@ -12,7 +12,7 @@ import {
   witErrorPayload,
   witVariantDebug,
 } from '@momento-functions/aws-auth';
-import { Data, ExtractError } from '@momento-functions/bytes';
+import { Data, ExtractError, formatPath, type StandardSchemaV1 } from '@momento-functions/bytes';
 import { base64Encode, type Item, type Key } from './types.js';
 
 /**
@@ -111,6 +111,111 @@ export class DdbJsonError extends Error {
   get debug(): string {
     return `Json { cause: ${extractErrorDebug(this.cause)} }`;
   }
+}
+
+/**
+ * Turns a fetched item into your type (the crate's `TryFrom<Item>` bound of `get_item::<V>`):
+ * either a function that returns the value or throws, or a Standard Schema (zod, valibot, …)
+ * that validates the item in DynamoDB's typed JSON (`{ pk: { S: 'x' } }`) and may transform it.
+ *
+ * @typeParam V - the decoded value.
+ * @example
+ * ```ts
+ * import { asInteger, asString, type ItemDecoder } from '@momento-functions/aws-ddb';
+ * const user: ItemDecoder<{ name: string; age: number }> = (item) => {
+ *   if (!item.name || !item.age) throw new Error('missing name or age');
+ *   return { name: asString(item.name), age: asInteger(item.age) };
+ * };
+ * ```
+ */
+export type ItemDecoder<V> = ((item: Item) => V) | StandardSchemaV1<unknown, V>;
+
+/**
+ * The typed {@link DynamoDBClient.getItem} failed (the crate's `GetItemError<E>`): `kind`
+ * `'try-from'` when the decoder refused the item (its error is `cause`), `'dynamo'` when the
+ * call itself failed (`cause` is the {@link DdbError} or {@link DdbJsonError}). `debug` is the
+ * crate's Debug text (`TryFrom { cause: … }`, `Dynamo { cause: … }`), which is what a web
+ * function answers when the error is not caught. The crate gives this error no Display; `message`
+ * here is the cause's message, after `Failed to convert the item: ` for a decoder failure.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const user = ddb.getItem('users', { pk: 'u1' }, decodeUser);
+ * } catch (e) {
+ *   if (e instanceof GetItemError && e.kind === 'try-from') throw WebError.message(`bad user row: ${e.message}`);
+ *   throw e;
+ * }
+ * ```
+ */
+export class GetItemError extends Error {
+  /** Which step failed. */
+  readonly kind: 'try-from' | 'dynamo';
+
+  /**
+   * @param kind - `'try-from'` (the decoder) or `'dynamo'` (the call).
+   * @param cause - the underlying error.
+   * @example
+   * ```ts
+   * new GetItemError('try-from', new Error('missing name')).message; // 'Failed to convert the item: missing name'
+   * ```
+   */
+  constructor(kind: 'try-from' | 'dynamo', cause: unknown) {
+    const text = cause instanceof Error ? cause.message : String(cause);
+    super(kind === 'try-from' ? `Failed to convert the item: ${text}` : text, { cause });
+    this.name = 'GetItemError';
+    this.kind = kind;
+  }
+
+  /**
+   * The crate's Debug text: `TryFrom { cause: <the decoder error's Debug> }` or
+   * `Dynamo { cause: Dynamo(DdbError::Other("…")) }`.
+   * @example
+   * ```ts
+   * new GetItemError('dynamo', new DdbError('other', 'x')).debug; // 'Dynamo { cause: Dynamo(DdbError::Other("x")) }'
+   * ```
+   */
+  get debug(): string {
+    const cause = this.cause as { debug?: unknown } | undefined;
+    const inner =
+      cause !== null && typeof cause === 'object' && typeof cause.debug === 'string'
+        ? cause.debug
+        : extractErrorDebug(this.cause);
+    return `${this.kind === 'try-from' ? 'TryFrom' : 'Dynamo'} { cause: ${inner} }`;
+  }
+}
+
+function isDecoder(value: unknown): value is ItemDecoder<unknown> {
+  return (
+    typeof value === 'function' ||
+    (value !== null && typeof value === 'object' && '~standard' in (value as object))
+  );
+}
+
+function decodeItem<V>(decoder: ItemDecoder<V>, item: Item): V {
+  if (typeof decoder === 'function') return decoder(item);
+  const result = decoder['~standard'].validate(item);
+  if (typeof (result as PromiseLike<unknown>)?.then === 'function') {
+    (result as Promise<unknown>).then(undefined, () => undefined);
+    throw new ExtractError(
+      `the ${decoder['~standard'].vendor} schema validated asynchronously; getItem is synchronous, so use a schema whose checks are all synchronous`,
+      { kind: 'schema' },
+    );
+  }
+  const outcome = result as StandardSchemaV1.Result<V>;
+  if (!outcome.issues) return outcome.value;
+  const issues = outcome.issues.map((issue) => ({
+    path: (issue.path ?? []).map((p) => (typeof p === 'object' && p !== null ? p.key : p)),
+    message: issue.message,
+  }));
+  throw new ExtractError(
+    issues
+      .map((i) =>
+        i.path.length === 0 ? i.message : `invalid value at \`${formatPath(i.path)}\`: ${i.message}`,
+      )
+      .join('; '),
+    { kind: 'schema', issues },
+  );
 }
 
 /**
@@ -248,8 +353,45 @@ export class DynamoDBClient {
    * const item = ddb.getItem('orders', { customer: 'c-1', order: 42 });
    * ```
    */
-  getItem(tableName: string, key: Key, options: GetItemOptions = {}): Item | undefined {
-    return this.getItemOutput(tableName, key, options).item;
+  getItem(tableName: string, key: Key, options?: GetItemOptions): Item | undefined;
+  /**
+   * Gets an item by key and decodes it into `V` (the crate's `get_item::<V>`); `undefined` when
+   * there is none (the decoder is not called).
+   *
+   * @param decode - a function or Standard Schema, see {@link ItemDecoder}.
+   * @throws GetItemError: `kind` `'try-from'` when `decode` refuses the item, `'dynamo'` when the
+   * call fails.
+   * @example
+   * ```ts
+   * const user = ddb.getItem('users', { pk: 'u1' }, (item) => ({
+   *   name: asString(item.name ?? attr.null()),
+   *   visits: asInteger(item.visits ?? attr.n(0)), // NumericConversionError if it does not fit
+   * }));
+   * ```
+   */
+  getItem<V>(tableName: string, key: Key, decode: ItemDecoder<V>, options?: GetItemOptions): V | undefined;
+  getItem<V>(
+    tableName: string,
+    key: Key,
+    decodeOrOptions?: ItemDecoder<V> | GetItemOptions,
+    options?: GetItemOptions,
+  ): Item | V | undefined {
+    if (!isDecoder(decodeOrOptions)) {
+      return this.getItemOutput(tableName, key, decodeOrOptions ?? {}).item;
+    }
+    let item: Item | undefined;
+    try {
+      item = this.getItemOutput(tableName, key, options ?? {}).item;
+    } catch (e) {
+      if (e instanceof DdbError || e instanceof DdbJsonError) throw new GetItemError('dynamo', e);
+      throw e;
+    }
+    if (item === undefined) return undefined;
+    try {
+      return decodeItem(decodeOrOptions as ItemDecoder<V>, item);
+    } catch (e) {
+      throw new GetItemError('try-from', e);
+    }
   }
 
   /**

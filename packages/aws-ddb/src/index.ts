@@ -27,8 +27,10 @@ export {
   type DdbErrorCase,
   DdbJsonError,
   DynamoDBClient,
+  GetItemError,
   type GetItemOptions,
   type GetItemOutput,
+  type ItemDecoder,
   type PutItemOptions,
   type PutItemOutput,
 } from './client.js';
@@ -37,6 +39,7 @@ export {
   asBigInt,
   asBoolean,
   asBytes,
+  asInteger,
   asNumber,
   asString,
   attr,
@@ -48,4 +51,6 @@ export {
   type Item,
   type Key,
   type KeyValue,
+  NumericConversionError,
+  type ParseIntErrorKind,
 } from './types.js';

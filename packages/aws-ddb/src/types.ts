@@ -241,6 +241,110 @@ export class BinaryConversionError extends Error {
 }
 
 /**
+ * Why Rust's integer parse failed (the `kind` of its `ParseIntError`).
+ *
+ * @example
+ * ```ts
+ * const kind: ParseIntErrorKind = 'PosOverflow';
+ * ```
+ */
+export type ParseIntErrorKind = 'Empty' | 'InvalidDigit' | 'PosOverflow' | 'NegOverflow';
+
+const PARSE_INT_TEXT: Record<ParseIntErrorKind, string> = {
+  Empty: 'cannot parse integer from empty string',
+  InvalidDigit: 'invalid digit found in string',
+  PosOverflow: 'number too large to fit in target type',
+  NegOverflow: 'number too small to fit in target type',
+};
+
+/**
+ * An `N` attribute could not be read as an integer, or the value was not a number (the crate's
+ * `NumericConversionError`, what its `TryFrom<AttributeValue> for i64` fails with). The message is
+ * the crate's Display: `Attribute was not of expected type. Expected: Number, Actual: String`, or
+ * `ParseInt error: <Rust's ParseIntError text>`, such as
+ * `ParseInt error: number too large to fit in target type` for a number that does not fit.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   asBigInt({ N: '9223372036854775808' });
+ * } catch (e) {
+ *   (e as NumericConversionError).message; // 'ParseInt error: number too large to fit in target type'
+ * }
+ * ```
+ */
+export class NumericConversionError extends Error {
+  /**
+   * @param detail - `wrong-type` with the crate's type names, or `parse-int` with the kind of parse failure.
+   * @example
+   * ```ts
+   * new NumericConversionError({ kind: 'parse-int', parseError: 'InvalidDigit' }).message; // 'ParseInt error: invalid digit found in string'
+   * ```
+   */
+  constructor(
+    readonly detail:
+      | { readonly kind: 'wrong-type'; readonly expected: string; readonly actual: string }
+      | { readonly kind: 'parse-int'; readonly parseError: ParseIntErrorKind },
+  ) {
+    super(
+      detail.kind === 'wrong-type'
+        ? `Attribute was not of expected type. Expected: ${detail.expected}, Actual: ${detail.actual}`
+        : `ParseInt error: ${PARSE_INT_TEXT[detail.parseError]}`,
+    );
+    this.name = 'NumericConversionError';
+  }
+
+  /**
+   * The crate's Debug text: `WrongType { expected: "Number", actual: "String" }` or
+   * `ParseInt { cause: ParseIntError { kind: PosOverflow } }`.
+   * @example
+   * ```ts
+   * new NumericConversionError({ kind: 'parse-int', parseError: 'Empty' }).debug; // 'ParseInt { cause: ParseIntError { kind: Empty } }'
+   * ```
+   */
+  get debug(): string {
+    const d = this.detail;
+    return d.kind === 'wrong-type'
+      ? `WrongType { expected: ${rustDebugString(d.expected)}, actual: ${rustDebugString(d.actual)} }`
+      : `ParseInt { cause: ParseIntError { kind: ${d.parseError} } }`;
+  }
+}
+
+const I64_MAX = 2n ** 63n - 1n;
+const I64_MIN = -(2n ** 63n);
+
+/**
+ * Parses like Rust's `str::parse::<i64>`: an optional `+` or `-`, then ASCII digits only, checked
+ * digit by digit so the first problem met is the one reported.
+ */
+function parseI64(text: string): bigint {
+  const fail = (parseError: ParseIntErrorKind) =>
+    new NumericConversionError({ kind: 'parse-int', parseError });
+  if (text === '') throw fail('Empty');
+  const negative = text[0] === '-';
+  const digits = text[0] === '-' || text[0] === '+' ? text.slice(1) : text;
+  if (digits === '') throw fail('InvalidDigit');
+  let n = 0n;
+  for (const c of digits) {
+    if (c < '0' || c > '9') throw fail('InvalidDigit');
+    const d = BigInt(c.charCodeAt(0) - 48);
+    n = negative ? n * 10n - d : n * 10n + d;
+    if (n > I64_MAX) throw fail('PosOverflow');
+    if (n < I64_MIN) throw fail('NegOverflow');
+  }
+  return n;
+}
+
+function numberText(value: AttributeValue): string {
+  if ('N' in value) return value.N;
+  throw new NumericConversionError({
+    kind: 'wrong-type',
+    expected: 'Number',
+    actual: attributeTypeName(value),
+  });
+}
+
+/**
  * The value of an `S` attribute (the crate's `TryFrom<AttributeValue> for String`).
  *
  * @throws ConversionError for any other type.
@@ -286,18 +390,43 @@ export function asNumber(value: AttributeValue): number {
 }
 
 /**
- * The value of an `N` attribute as an integer (the crate's `TryFrom<AttributeValue> for i64`).
+ * The value of an `N` attribute as a 64-bit integer, exactly as the crate's
+ * `TryFrom<AttributeValue> for i64` reads it: an optional sign and digits, from -2^63 to 2^63-1.
  *
- * @throws ConversionError for any other type, or a value that is not an integer.
+ * @throws NumericConversionError for any other type (`Attribute was not of expected type. Expected:
+ * Number, Actual: …`), or text that is not such an integer (`ParseInt error: invalid digit found in
+ * string`, `… number too large to fit in target type`, …).
  * @example
  * ```ts
  * asBigInt({ N: '9007199254740993' }); // 9007199254740993n
  * ```
  */
 export function asBigInt(value: AttributeValue): bigint {
-  if (!('N' in value)) throw new ConversionError('Number', attributeTypeName(value));
-  if (!/^[+-]?\d+$/.test(value.N)) throw new ConversionError('Number', `N(${value.N})`);
-  return BigInt(value.N);
+  return parseI64(numberText(value));
+}
+
+/**
+ * The value of an `N` attribute as an integer `number`: read as {@link asBigInt} does, then
+ * refused with the crate's overflow texts unless it is a safe integer (|n| ≤ 2^53 - 1), so a
+ * value is never silently rounded.
+ *
+ * @throws NumericConversionError as {@link asBigInt}, and `ParseInt error: number too large to fit
+ * in target type` (or `too small`) beyond the safe range.
+ * @example
+ * ```ts
+ * asInteger({ N: '42' }); // 42
+ * asInteger({ N: '9007199254740993' }); // throws: ParseInt error: number too large to fit in target type
+ * ```
+ */
+export function asInteger(value: AttributeValue): number {
+  const n = asBigInt(value);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new NumericConversionError({ kind: 'parse-int', parseError: 'PosOverflow' });
+  }
+  if (n < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new NumericConversionError({ kind: 'parse-int', parseError: 'NegOverflow' });
+  }
+  return Number(n);
 }
 
 /**

@@ -1,9 +1,11 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 import { calls, handle, resetFakes } from '../../aws-auth/test/fakes/component.js';
 import {
   asBigInt,
   asBoolean,
   asBytes,
+  asInteger,
   asNumber,
   asString,
   attr,
@@ -15,6 +17,10 @@ import {
   DdbError,
   DdbJsonError,
   DynamoDBClient,
+  GetItemError,
+  type Item,
+  type ItemDecoder,
+  NumericConversionError,
 } from '../src/index.js';
 
 const json = (v: unknown) => ({
@@ -170,7 +176,7 @@ describe('attribute values', () => {
     expect(() => asBytes({ S: 'x' })).toThrow(
       'Attribute was not of expected type. Expected: Binary, Actual: String',
     );
-    expect(() => asBigInt({ N: '1.5' })).toThrow(ConversionError);
+    expect(() => asBigInt({ N: '1.5' })).toThrow(NumericConversionError);
   });
 
   it('encodes base64 without padding and decodes both forms', () => {
@@ -183,5 +189,189 @@ describe('attribute values', () => {
     }
     expect(() => base64Decode('A')).toThrow(BinaryConversionError);
     expect(() => base64Decode('A!==')).toThrow('Decode error: Invalid symbol 33, offset 1.');
+  });
+});
+
+describe('NumericConversionError (the crate: TryFrom<AttributeValue> for i64)', () => {
+  const failure = (n: string) => {
+    try {
+      asBigInt({ N: n });
+    } catch (e) {
+      return [(e as Error).message, (e as NumericConversionError).debug];
+    }
+    return undefined;
+  };
+
+  it('parses like str::parse::<i64>: sign, digits, the i64 range', () => {
+    expect(asBigInt({ N: '+42' })).toBe(42n);
+    expect(asBigInt({ N: '-0' })).toBe(0n);
+    expect(asBigInt({ N: '9223372036854775807' })).toBe(2n ** 63n - 1n);
+    expect(asBigInt({ N: '-9223372036854775808' })).toBe(-(2n ** 63n));
+    expect(asBigInt({ N: '007' })).toBe(7n);
+  });
+
+  it('fails with the crate Display and Debug texts', () => {
+    expect(failure('9223372036854775808')).toEqual([
+      'ParseInt error: number too large to fit in target type',
+      'ParseInt { cause: ParseIntError { kind: PosOverflow } }',
+    ]);
+    expect(failure('-9223372036854775809')).toEqual([
+      'ParseInt error: number too small to fit in target type',
+      'ParseInt { cause: ParseIntError { kind: NegOverflow } }',
+    ]);
+    expect(failure('')).toEqual([
+      'ParseInt error: cannot parse integer from empty string',
+      'ParseInt { cause: ParseIntError { kind: Empty } }',
+    ]);
+    for (const bad of ['1.5', '1e3', ' 1', '-', '+', '0x10', '١']) {
+      expect(failure(bad)?.[0]).toBe('ParseInt error: invalid digit found in string');
+    }
+    // Digit by digit: the overflow comes before the bad character, as in Rust.
+    expect(failure('99999999999999999999x')?.[0]).toBe(
+      'ParseInt error: number too large to fit in target type',
+    );
+    expect(() => asBigInt({ S: '1' })).toThrow(
+      new NumericConversionError({ kind: 'wrong-type', expected: 'Number', actual: 'String' }),
+    );
+    expect(
+      new NumericConversionError({ kind: 'wrong-type', expected: 'Number', actual: 'String' }).message,
+    ).toBe('Attribute was not of expected type. Expected: Number, Actual: String');
+    expect(new NumericConversionError({ kind: 'wrong-type', expected: 'Number', actual: 'List' }).debug).toBe(
+      'WrongType { expected: "Number", actual: "List" }',
+    );
+  });
+
+  it('asInteger refuses what a number cannot hold exactly', () => {
+    expect(asInteger({ N: '9007199254740991' })).toBe(Number.MAX_SAFE_INTEGER);
+    expect(asInteger({ N: '-9007199254740991' })).toBe(Number.MIN_SAFE_INTEGER);
+    expect(() => asInteger({ N: '9007199254740992' })).toThrow(
+      'ParseInt error: number too large to fit in target type',
+    );
+    expect(() => asInteger({ N: '-9007199254740992' })).toThrow(
+      'ParseInt error: number too small to fit in target type',
+    );
+    expect(() => asInteger({ N: '2.5' })).toThrow(NumericConversionError);
+    expect(() => asInteger({ BOOL: true })).toThrow(
+      'Attribute was not of expected type. Expected: Number, Actual: Boolean',
+    );
+  });
+});
+
+describe('typed getItem (the crate: get_item::<V>)', () => {
+  const row = { pk: { S: 'u1' }, name: { S: 'Ada' }, visits: { N: '3' } };
+  const answer = (item: unknown) =>
+    handle('aws-ddb.get-item', () => ({
+      tag: 'ok',
+      val: { item: item === undefined ? undefined : json(item), consumedCapacity: undefined },
+    }));
+  interface User {
+    name: string;
+    visits: number;
+  }
+  const decodeUser: ItemDecoder<User> = (item: Item) => {
+    if (!item.name) throw 'missing name';
+    return { name: asString(item.name), visits: asInteger(item.visits ?? { N: '0' }) };
+  };
+
+  it('decodes the item with a function, with the crate defaults sent', () => {
+    answer(row);
+    const user: User | undefined = ddb.getItem('users', { pk: 'u1' }, decodeUser);
+    expect(user).toEqual({ name: 'Ada', visits: 3 });
+    expect(sent('aws-ddb.get-item')[0]).toMatchObject({ tableName: 'users', consistentRead: false });
+    answer(row);
+    ddb.getItem('users', { pk: 'u1' }, decodeUser, { consistentRead: true });
+    expect(sent('aws-ddb.get-item')[1]).toMatchObject({ consistentRead: true });
+  });
+
+  it('answers undefined for no item without calling the decoder', () => {
+    answer(undefined);
+    let called = false;
+    expect(
+      ddb.getItem('users', { pk: 'u1' }, () => {
+        called = true;
+        return 1;
+      }),
+    ).toBeUndefined();
+    answer(null);
+    expect(ddb.getItem('users', { pk: 'u1' }, decodeUser)).toBeUndefined();
+    expect(called).toBe(false);
+  });
+
+  it('wraps a decoder failure as GetItemError try-from, Debug like the crate', () => {
+    answer({ ...row, visits: { N: '9223372036854775808' } });
+    let caught: unknown;
+    try {
+      ddb.getItem('users', { pk: 'u1' }, decodeUser);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(GetItemError);
+    const error = caught as GetItemError;
+    expect(error.kind).toBe('try-from');
+    expect(error.cause).toBeInstanceOf(NumericConversionError);
+    expect(error.message).toBe(
+      'Failed to convert the item: ParseInt error: number too large to fit in target type',
+    );
+    expect(error.debug).toBe('TryFrom { cause: ParseInt { cause: ParseIntError { kind: PosOverflow } } }');
+    answer({ pk: { S: 'u1' } });
+    expect(() => ddb.getItem('users', { pk: 'u1' }, decodeUser)).toThrowError(
+      expect.objectContaining({ kind: 'try-from', debug: 'TryFrom { cause: "missing name" }' }),
+    );
+  });
+
+  it('wraps a DynamoDB failure as GetItemError dynamo; the untyped getItem still throws DdbError', () => {
+    handle('aws-ddb.get-item', () => ({ tag: 'err', val: { tag: 'unauthorized', val: 'no' } }));
+    let caught: unknown;
+    try {
+      ddb.getItem('users', { pk: 'u1' }, decodeUser);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(GetItemError);
+    expect((caught as GetItemError).kind).toBe('dynamo');
+    expect((caught as GetItemError).cause).toBeInstanceOf(DdbError);
+    expect((caught as GetItemError).debug).toBe('Dynamo { cause: Dynamo(DdbError::Unauthorized("no")) }');
+    expect(() => ddb.getItem('users', { pk: 'u1' })).toThrow(DdbError);
+  });
+
+  it('decodes with a Standard Schema over the typed JSON', () => {
+    const schema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (value: unknown) => {
+          const item = value as Record<string, { S?: string }>;
+          return typeof item.name?.S === 'string'
+            ? { value: { name: item.name.S } }
+            : { issues: [{ message: 'expected an S value', path: ['name', 'S'] }] };
+        },
+      },
+    };
+    answer(row);
+    expect(ddb.getItem('users', { pk: 'u1' }, schema)).toEqual({ name: 'Ada' });
+    answer({ pk: { S: 'u1' } });
+    expect(() => ddb.getItem('users', { pk: 'u1' }, schema)).toThrowError(
+      expect.objectContaining({
+        kind: 'try-from',
+        message: 'Failed to convert the item: invalid value at `name.S`: expected an S value',
+      }),
+    );
+  });
+
+  it('infers V from a zod schema', () => {
+    const User = z
+      .object({ name: z.object({ S: z.string() }), visits: z.object({ N: z.string() }) })
+      .transform((item) => ({ name: item.name.S, visits: asInteger(item.visits) }));
+    answer(row);
+    const user = ddb.getItem('users', { pk: 'u1' }, User);
+    expectTypeOf(user).toEqualTypeOf<{ name: string; visits: number } | undefined>();
+    expect(user).toEqual({ name: 'Ada', visits: 3 });
+    answer({ pk: { S: 'u1' }, name: { N: '1' }, visits: { N: '1' } });
+    expect(() => ddb.getItem('users', { pk: 'u1' }, User)).toThrowError(
+      expect.objectContaining({
+        kind: 'try-from',
+        message: expect.stringContaining('invalid value at `name.S`'),
+      }),
+    );
   });
 });

@@ -123,6 +123,30 @@ export class WebError extends Error {
 }
 
 /**
+ * What a fallible step of a web function gives back: its value, or the {@link WebError} to answer
+ * with (the crate's `WebResult<T> = Result<T, WebError>`). A handler may return either: `web()`
+ * sends a returned `WebError` as its response, just as it does a thrown one. Test with
+ * `instanceof WebError` where Rust would use `?`.
+ *
+ * @typeParam T - the value on success.
+ * @example
+ * ```ts
+ * import { environment, web, WebError, type WebResult } from '@momento-functions/guest-web';
+ *
+ * function target(): WebResult<string> {
+ *   return environment().header('x-amz-target') ?? WebError.message('Missing X-Amz-Target header');
+ * }
+ *
+ * export default web((): WebResult<string> => {
+ *   const t = target();
+ *   if (t instanceof WebError) return t; // Rust: target()?
+ *   return `target: ${t}`;
+ * });
+ * ```
+ */
+export type WebResult<T> = T | WebError;
+
+/**
  * Renders a thrown value for the body of an unexpected-error response, in the spirit of the Rust
  * crate's `{e:?}` (Debug):
  *

@@ -16,14 +16,15 @@ export {
   type QueryParameter,
   WebEnvironment,
 } from './environment.js';
-export { describeError, INVOCATION_ERROR_PREFIX, WebError } from './error.js';
+export { describeError, INVOCATION_ERROR_PREFIX, WebError, type WebResult } from './error.js';
 export type { Header, HeadersInput } from './headers.js';
 export { JsonBody, json, WebResponse, type WebResponseInit } from './response.js';
 export { sleep } from './sleep.js';
 export {
   type RawSink,
   rawStream,
-  type SseEvent,
+  SseEvent,
+  SseEventBuilder,
   type SseSink,
   StreamError,
   type StreamErrorReason,

@@ -121,6 +121,131 @@ export interface SseEvent {
   readonly data?: DataInput | undefined;
 }
 
+function checkedField(value: unknown, what: string): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`the SSE ${what} must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
+  return value;
+}
+
+/**
+ * An {@link SseEvent} built step by step, as with the crate's `SseEvent` builders: start with
+ * {@link SseEvent.fromEvent}, {@link SseEvent.fromEventId} or {@link SseEvent.fromData}, then
+ * add fields with {@link SseEventBuilder.withEvent | withEvent}, `withEventId` and `withData`
+ * (each returns a new event; a field set again is replaced). Send it like any event object.
+ *
+ * Like the crate, the builders check nothing about the content: the host validates each event
+ * when it is sent (at least one of `event` and `data`; `event` and `id` at most 512 bytes without
+ * CR, LF or NUL; `data` valid UTF-8 up to 1 MiB) and refuses with a {@link StreamError}. An event
+ * made only with `fromEventId` is therefore refused on send, as in Rust.
+ *
+ * @example
+ * ```ts
+ * import { web, sse, SseEvent } from '@momento-functions/guest-web';
+ * export default web(() => {
+ *   const events = sse();
+ *   events.send(SseEvent.fromEvent('update').withEventId('42').withData('{"n":1}'));
+ *   events.send(SseEvent.fromData('done'));
+ * });
+ * ```
+ */
+export class SseEventBuilder implements SseEvent {
+  /** The `event:` field, if set. */
+  readonly event: string | undefined;
+  /** The `id:` field, if set (the crate's `event_id`). */
+  readonly id: string | undefined;
+  /** The data, if set. */
+  readonly data: DataInput | undefined;
+
+  /** @internal */
+  constructor(event: string | undefined, id: string | undefined, data: DataInput | undefined) {
+    this.event = event;
+    this.id = id;
+    this.data = data;
+  }
+
+  /**
+   * This event with its type (`event:` field) set to `event`.
+   *
+   * @param event - the event type.
+   * @example
+   * ```ts
+   * import { SseEvent } from '@momento-functions/guest-web';
+   * SseEvent.fromData('1').withEvent('tick'); // { event: 'tick', data: '1' }
+   * ```
+   */
+  withEvent(event: string): SseEventBuilder {
+    return new SseEventBuilder(checkedField(event, 'event'), this.id, this.data);
+  }
+
+  /**
+   * This event with its id (`id:` field) set to `id`.
+   *
+   * @param id - the event id.
+   * @example
+   * ```ts
+   * import { SseEvent } from '@momento-functions/guest-web';
+   * SseEvent.fromEvent('tick').withEventId('7'); // { event: 'tick', id: '7' }
+   * ```
+   */
+  withEventId(id: string): SseEventBuilder {
+    return new SseEventBuilder(this.event, checkedField(id, 'event id'), this.data);
+  }
+
+  /**
+   * This event with its data set: text, bytes, or a `Data` (a host buffer is passed through when
+   * the event is sent).
+   *
+   * @param data - the payload.
+   * @example
+   * ```ts
+   * import { SseEvent } from '@momento-functions/guest-web';
+   * SseEvent.fromEvent('tick').withData(new Uint8Array([0x31])); // data: 1
+   * ```
+   */
+  withData(data: DataInput): SseEventBuilder {
+    if (data === undefined || data === null)
+      throw new TypeError('the SSE data must be text, bytes or a Data');
+    return new SseEventBuilder(this.event, this.id, data);
+  }
+}
+
+/**
+ * The crate's `SseEvent` constructors. The value `SseEvent` holds them, the type `SseEvent`
+ * is the event shape `send` takes; both spellings send the same `send-sse` call:
+ * `SseEvent.fromEvent('tick').withData('1')` is `{ event: 'tick', data: '1' }`.
+ *
+ * @example
+ * ```ts
+ * import { sse, SseEvent } from '@momento-functions/guest-web';
+ * const events = sse();
+ * events.send(SseEvent.fromData('hello'));              // data: hello
+ * events.send(SseEvent.fromEvent('ping'));              // event: ping (a heartbeat, no data)
+ * events.send(SseEvent.fromEventId('9').withData('x')); // id: 9, data: x
+ * ```
+ */
+export const SseEvent: {
+  /**
+   * An event with only its type set.
+   * @example `SseEvent.fromEvent('ping')`
+   */
+  readonly fromEvent: (event: string) => SseEventBuilder;
+  /**
+   * An event with only its id set (add data or a type before sending).
+   * @example `SseEvent.fromEventId('1').withData('x')`
+   */
+  readonly fromEventId: (id: string) => SseEventBuilder;
+  /**
+   * An event with only its data set.
+   * @example `SseEvent.fromData('hello')`
+   */
+  readonly fromData: (data: DataInput) => SseEventBuilder;
+} = Object.freeze({
+  fromEvent: (event: string) => new SseEventBuilder(undefined, undefined, undefined).withEvent(event),
+  fromEventId: (id: string) => new SseEventBuilder(undefined, undefined, undefined).withEventId(id),
+  fromData: (data: DataInput) => new SseEventBuilder(undefined, undefined, undefined).withData(data),
+});
+
 /**
  * Sends server-sent events while the handler runs. Made by {@link sse} or {@link sseWithHeaders}.
  *

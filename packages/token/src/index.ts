@@ -14,14 +14,20 @@ import * as host from 'momento:token/token@1.0.0';
 import type { Permissions } from './permissions.js';
 
 export {
+  type CacheItemSelector,
   CachePermissions,
   type CacheRole,
+  type CacheSelector,
+  type ExplicitPermissions,
   FunctionPermissions,
   type FunctionRole,
+  type FunctionSelector,
   type PermissionFields,
   Permissions,
+  type PermissionsType,
   TopicPermissions,
   type TopicRole,
+  type TopicSelector,
 } from './permissions.js';
 
 /** The cases of the WIT `token-error` variant. */

@@ -8,6 +8,7 @@ import {
   Command,
   clusterClient,
   getManagedClusterClient,
+  Data as ValkeyData,
   ValkeyError,
   type ValkeyValue,
 } from '../../src/index.js';
@@ -57,6 +58,9 @@ describe('clusterClient', () => {
     expect(got.kind === 'data' && got.value).toBeInstanceOf(Data);
     expect(plain(got)).toBe('data:v');
     expect(client.get('missing')).toEqual({ kind: 'nil' });
+    // `Data` is re-exported, as the crate re-exports it: the same class, usable as an argument.
+    expect(ValkeyData).toBe(Data);
+    expect(client.set(ValkeyData.from('k2'), ValkeyData.from(new Uint8Array([1])))).toEqual({ kind: 'ok' });
     expect(client.del('k', 'missing')).toEqual({ kind: 'int', value: 1n });
     expect(client.command('NOPE')).toEqual({ kind: 'simple-error', value: "ERR unknown command 'NOPE'" });
     expect(plain(client.command('NESTED'))).toEqual([
