@@ -55,7 +55,15 @@ export interface IamRole {
  * const b: Authorization = { hardcoded: { accessKeyId: 'AKIA…', secretAccessKey: '…' } };
  * ```
  */
-export type Authorization = { readonly hardcoded: Credentials } | { readonly federated: IamRole };
+export type Authorization =
+  | {
+      /** Sign with this fixed access key pair. */
+      readonly hardcoded: Credentials;
+    }
+  | {
+      /** Have the host assume this IAM role and sign with the temporary credentials it gets. */
+      readonly federated: IamRole;
+    };
 
 /**
  * The provider could not be created: the WIT `auth-error` (its only case is `unauthorized`).
@@ -79,6 +87,8 @@ export class AuthError extends Error {
   readonly detail: string;
 
   /**
+   * Creates the `unauthorized` error; the message is `AuthError::Unauthorized("<detail>")`.
+   *
    * @param detail - the host's explanation.
    * @example
    * ```ts

@@ -47,7 +47,14 @@ export function extractErrorDebug(error: unknown): string {
  * witErrorPayload(Object.assign(new Error('x'), { payload: { tag: 'other', val: 'boom' } })); // { tag: 'other', val: 'boom' }
  * ```
  */
-export function witErrorPayload(thrown: unknown): { tag: string; val?: unknown } | undefined {
+export function witErrorPayload(thrown: unknown):
+  | {
+      /** The WIT error case's name, e.g. `unauthorized` or `other`. */
+      tag: string;
+      /** The case's payload (usually the host's message), absent for cases without one. */
+      val?: unknown;
+    }
+  | undefined {
   if (thrown === null || typeof thrown !== 'object' || !Object.hasOwn(thrown, 'payload')) return undefined;
   const payload = (thrown as { payload: unknown }).payload;
   if (

@@ -55,6 +55,8 @@ export class LambdaError extends Error {
   readonly detail: string;
 
   /**
+   * Creates the error for a WIT case; the message is `LambdaError::<Case>("<detail>")`.
+   *
    * @param errorCase - the WIT case.
    * @param detail - the host's explanation.
    * @example
@@ -132,6 +134,8 @@ export class LambdaClient {
   readonly #client: Client;
 
   /**
+   * Creates a Lambda client that signs with the provider's credentials and calls its region.
+   *
    * @param credentials - from `credentialsProvider(...)`; its region is the function's region.
    * @example
    * ```ts

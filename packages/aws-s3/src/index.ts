@@ -65,6 +65,8 @@ export class S3Error extends Error {
   readonly detail: string;
 
   /**
+   * Creates the error for a WIT case; the message is `S3Error::<Case>("<detail>")`.
+   *
    * @param errorCase - the WIT case.
    * @param detail - the host's explanation.
    * @example
@@ -103,6 +105,8 @@ export class S3Error extends Error {
  */
 export class S3ExtractError extends Error {
   /**
+   * Wraps the extractor's error; the message is always `Failed to extract value.`.
+   *
    * @param cause - the extractor's error.
    * @example
    * ```ts
@@ -198,6 +202,8 @@ export class S3Client {
   readonly #client: Client;
 
   /**
+   * Creates an S3 client that signs with the provider's credentials and calls its region.
+   *
    * @param credentials - from `credentialsProvider(...)`; its region is the bucket's region.
    * @example
    * ```ts

@@ -64,6 +64,8 @@ export class SecretsError extends Error {
   readonly detail: string | undefined;
 
   /**
+   * Creates the error for a WIT case; the message is built from the case and its detail.
+   *
    * @param errorCase - the WIT case.
    * @param detail - the host's explanation (omit for `not-found`).
    * @example
@@ -101,6 +103,8 @@ export class SecretsError extends Error {
  */
 export class SecretsExtractError extends Error {
   /**
+   * Wraps the extractor's error; the message is always `Failed to extract value.`.
+   *
    * @param cause - the extractor's error.
    * @example
    * ```ts
@@ -239,6 +243,8 @@ export class SecretsManagerClient {
   readonly #client: Client;
 
   /**
+   * Creates a Secrets Manager client that signs with the provider's credentials and calls its region.
+   *
    * @param credentials - from `credentialsProvider(...)`; its region is the secret's region.
    * @example
    * ```ts

@@ -51,7 +51,19 @@ export interface HostBuffer {
  * Data.fromWit(wit).text(); // 'pong'
  * ```
  */
-export type WitData = { tag: 'buffer'; val: HostBuffer } | { tag: 'value'; val: Uint8Array };
+export type WitData =
+  | {
+      /** `'buffer'`: the host holds the bytes and the guest reads them through `val`. */
+      tag: 'buffer';
+      /** The host buffer to read the bytes from, a cursor over a body that may still be arriving. */
+      val: HostBuffer;
+    }
+  | {
+      /** `'value'`: the bytes are already in guest memory, in `val`. */
+      tag: 'value';
+      /** The bytes themselves, passed whole. */
+      val: Uint8Array;
+    };
 
 /**
  * Anything that can become a {@link Data}: a `Data` (used as is), bytes in any typed array or

@@ -98,6 +98,8 @@ export class ExtractError extends Error {
   readonly issues: readonly SchemaIssue[];
 
   /**
+   * Creates an extraction error; `kind` defaults to `'other'` and `reason` to `message`.
+   *
    * @param message - the complete detail shown to callers.
    * @param options - kind, reason, position, issues and cause.
    * @example
@@ -131,6 +133,8 @@ export class ExtractError extends Error {
  */
 export class EncodeError extends Error {
   /**
+   * Creates an encoding error with the given message and, optionally, the error that caused it.
+   *
    * @param message - what could not be encoded and what to do instead.
    * @param options - the underlying error, if any.
    * @example

@@ -50,6 +50,8 @@ export class CacheError extends Error {
   readonly detail: string | undefined;
 
   /**
+   * Creates the error for a WIT case; the message is built from the case and its detail.
+   *
    * @param errorCase - the WIT case.
    * @param detail - its message, for the cases that carry one.
    * @example
@@ -81,6 +83,8 @@ export class CacheError extends Error {
  */
 export class CacheEncodeError extends Error {
   /**
+   * Wraps the encoder's error; the message is always `Failed to encode value.`.
+   *
    * @param cause - the encoder's error.
    * @example
    * ```ts
@@ -109,6 +113,8 @@ export class CacheEncodeError extends Error {
  */
 export class CacheExtractError extends Error {
   /**
+   * Wraps the extractor's error; the message is always `Failed to extract value.`.
+   *
    * @param cause - the extractor's error.
    * @example
    * ```ts

@@ -15,7 +15,9 @@ import { type CacheKey, type CacheValue, extractWith, keyData, s32, u32, valueDa
  * ```
  */
 export interface Popped<T> {
+  /** The element removed from the list, read with the extractor given (a {@link Data} without one). */
   readonly value: T;
+  /** How many elements the list holds after this one was removed. */
   readonly listLength: number;
 }
 
@@ -28,7 +30,9 @@ export interface Popped<T> {
  * ```
  */
 export interface ListRange {
+  /** Index of the first element to erase, counted from the front starting at 0 (a u32). */
   readonly beginIndex: number;
+  /** How many consecutive elements to erase from `beginIndex` (a u32). */
   readonly count: number;
 }
 

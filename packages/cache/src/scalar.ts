@@ -17,12 +17,38 @@ import { type CacheKey, type CacheValue, extractWith, keyData, valueData } from 
  * ```
  */
 export type SetIfCondition =
-  | { readonly tag: 'present' }
-  | { readonly tag: 'absent' }
-  | { readonly tag: 'present-and-not-equal'; readonly value: CacheValue }
-  | { readonly tag: 'equal'; readonly value: CacheValue }
-  | { readonly tag: 'absent-or-equal'; readonly value: CacheValue }
-  | { readonly tag: 'not-equal'; readonly value: CacheValue };
+  | {
+      /** `'present'`: store only when the key exists. */
+      readonly tag: 'present';
+    }
+  | {
+      /** `'absent'`: store only when the key is missing. */
+      readonly tag: 'absent';
+    }
+  | {
+      /** `'present-and-not-equal'`: store when the key exists and holds something other than `value`. */
+      readonly tag: 'present-and-not-equal';
+      /** The value to compare the stored one with, encoded like a written value. */
+      readonly value: CacheValue;
+    }
+  | {
+      /** `'equal'`: store only when the key holds exactly `value`. */
+      readonly tag: 'equal';
+      /** The value to compare the stored one with, encoded like a written value. */
+      readonly value: CacheValue;
+    }
+  | {
+      /** `'absent-or-equal'`: store when the key is missing or holds exactly `value`. */
+      readonly tag: 'absent-or-equal';
+      /** The value to compare the stored one with, encoded like a written value. */
+      readonly value: CacheValue;
+    }
+  | {
+      /** `'not-equal'`: store when the key is missing or holds something other than `value`. */
+      readonly tag: 'not-equal';
+      /** The value to compare the stored one with, encoded like a written value. */
+      readonly value: CacheValue;
+    };
 
 /**
  * Helpers that build {@link SetIfCondition}s, named like the crate's variants.
@@ -57,11 +83,34 @@ export const SetIfCondition = {
  * ```
  */
 export type SetIfHashCondition =
-  | { readonly tag: 'present-and-not-hash-equal'; readonly hash: DataInput }
-  | { readonly tag: 'present-and-hash-equal'; readonly hash: DataInput }
-  | { readonly tag: 'absent-or-hash-equal'; readonly hash: DataInput }
-  | { readonly tag: 'absent-or-not-hash-equal'; readonly hash: DataInput }
-  | { readonly tag: 'unconditional' };
+  | {
+      /** `'present-and-not-hash-equal'`: store when the key exists and its hash differs from `hash`. */
+      readonly tag: 'present-and-not-hash-equal';
+      /** The hash to compare with, as raw bytes (as {@link getWithHash} returned it). */
+      readonly hash: DataInput;
+    }
+  | {
+      /** `'present-and-hash-equal'`: store when the key exists and its hash equals `hash`. */
+      readonly tag: 'present-and-hash-equal';
+      /** The hash to compare with, as raw bytes (as {@link getWithHash} returned it). */
+      readonly hash: DataInput;
+    }
+  | {
+      /** `'absent-or-hash-equal'`: store when the key is missing or its hash equals `hash`. */
+      readonly tag: 'absent-or-hash-equal';
+      /** The hash to compare with, as raw bytes (as {@link getWithHash} returned it). */
+      readonly hash: DataInput;
+    }
+  | {
+      /** `'absent-or-not-hash-equal'`: store when the key is missing or its hash differs from `hash`. */
+      readonly tag: 'absent-or-not-hash-equal';
+      /** The hash to compare with, as raw bytes (as {@link getWithHash} returned it). */
+      readonly hash: DataInput;
+    }
+  | {
+      /** `'unconditional'`: always store, and learn the new value's hash. */
+      readonly tag: 'unconditional';
+    };
 
 /**
  * Helpers that build {@link SetIfHashCondition}s, named like the crate's variants.
@@ -107,8 +156,16 @@ export type SetIfResult = 'stored' | 'not-stored';
  * ```
  */
 export type SetIfHashResult =
-  | { readonly result: 'stored'; readonly hash: Uint8Array }
-  | { readonly result: 'not-stored' };
+  | {
+      /** `'stored'`: the condition held and the value was written. */
+      readonly result: 'stored';
+      /** The hash of the value just stored (raw bytes; SHA-256 on the reference host). */
+      readonly hash: Uint8Array;
+    }
+  | {
+      /** `'not-stored'`: the condition did not hold and the cache was left unchanged. */
+      readonly result: 'not-stored';
+    };
 
 /**
  * A value read with its hash.
@@ -119,6 +176,7 @@ export type SetIfHashResult =
  * ```
  */
 export interface GetWithHashValue<T> {
+  /** The stored value, read with the extractor given (a {@link Data} without one). */
   readonly value: T;
   /** The stored value's hash (raw bytes; SHA-256 on the reference host). */
   readonly hash: Uint8Array;

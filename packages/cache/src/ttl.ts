@@ -9,10 +9,15 @@
  * ```
  */
 export interface Duration {
+  /** Whole or fractional days (24 hours each) added to the total; 0 when omitted. */
   readonly days?: number;
+  /** Hours added to the total; 0 when omitted. */
   readonly hours?: number;
+  /** Minutes added to the total; 0 when omitted. */
   readonly minutes?: number;
+  /** Seconds added to the total; 0 when omitted (`1.5` is 1500 ms). */
   readonly seconds?: number;
+  /** Milliseconds added to the total; 0 when omitted, fractions of a millisecond are dropped. */
   readonly milliseconds?: number;
 }
 
@@ -90,6 +95,10 @@ export class CollectionTtl {
   readonly #refresh: boolean;
 
   /**
+   * Creates a collection TTL from a lifetime and whether later updates reset it; the
+   * {@link CollectionTtl.refreshOnUpdate} and {@link CollectionTtl.initializeOnly} helpers name
+   * the two choices.
+   *
    * @param ttl - how long the list lives.
    * @param refresh - whether updates to an existing list reset its TTL.
    * @example

@@ -26,11 +26,40 @@ export type HttpErrorKind =
  * ```
  */
 export type HttpErrorDetail =
-  | { readonly kind: 'internal-error' }
-  | { readonly kind: 'request-error'; readonly message: string }
-  | { readonly kind: 'invalid-url'; readonly url: string; readonly error: string }
-  | { readonly kind: 'invalid-header-name'; readonly header: string; readonly error: string }
-  | { readonly kind: 'invalid-header-value'; readonly value: string; readonly error: string };
+  | {
+      /** `'internal-error'`: the host failed on its side; there are no further details. */
+      readonly kind: 'internal-error';
+    }
+  | {
+      /** `'request-error'`: the request was sent (or tried) and failed, e.g. refused or timed out. */
+      readonly kind: 'request-error';
+      /** The host's description of the failure, e.g. `connection refused`. */
+      readonly message: string;
+    }
+  | {
+      /** `'invalid-url'`: the request's URL could not be parsed or is not allowed. */
+      readonly kind: 'invalid-url';
+      /** The URL as the request gave it. */
+      readonly url: string;
+      /** Why the URL was refused, e.g. `relative URL without a base`. */
+      readonly error: string;
+    }
+  | {
+      /** `'invalid-header-name'`: a request header has a name HTTP does not allow. */
+      readonly kind: 'invalid-header-name';
+      /** The offending header name, as given. */
+      readonly header: string;
+      /** Why the name was refused. */
+      readonly error: string;
+    }
+  | {
+      /** `'invalid-header-value'`: a request header has a value HTTP does not allow. */
+      readonly kind: 'invalid-header-value';
+      /** The offending header value, as given. */
+      readonly value: string;
+      /** Why the value was refused. */
+      readonly error: string;
+    };
 
 /**
  * Why an outbound request failed: the WIT `error` case the host returned. `message` is the Rust
@@ -57,6 +86,8 @@ export class HttpError extends Error {
   readonly detail: HttpErrorDetail;
 
   /**
+   * Creates the error for one WIT case; the message is the crate's Display text for it.
+   *
    * @param detail - the WIT case and its fields.
    * @example
    * ```ts
@@ -156,11 +187,49 @@ export class HttpError extends Error {
  * ```
  */
 export type WitHttpError =
-  | { tag: 'internal-error' }
-  | { tag: 'request-error'; val: string }
-  | { tag: 'invalid-url'; val: { url: string; error: string } }
-  | { tag: 'invalid-header-name'; val: { header: string; error: string } }
-  | { tag: 'invalid-header-value'; val: { value: string; error: string } };
+  | {
+      /** `'internal-error'`: the host failed on its side. */
+      tag: 'internal-error';
+    }
+  | {
+      /** `'request-error'`: sending the request failed. */
+      tag: 'request-error';
+      /** The host's description of the failure. */
+      val: string;
+    }
+  | {
+      /** `'invalid-url'`: the URL was refused. */
+      tag: 'invalid-url';
+      /** The refused URL and the reason. */
+      val: {
+        /** The URL as the request gave it. */
+        url: string;
+        /** Why it was refused. */
+        error: string;
+      };
+    }
+  | {
+      /** `'invalid-header-name'`: a header name was refused. */
+      tag: 'invalid-header-name';
+      /** The refused header name and the reason. */
+      val: {
+        /** The header name as given. */
+        header: string;
+        /** Why it was refused. */
+        error: string;
+      };
+    }
+  | {
+      /** `'invalid-header-value'`: a header value was refused. */
+      tag: 'invalid-header-value';
+      /** The refused header value and the reason. */
+      val: {
+        /** The header value as given. */
+        value: string;
+        /** Why it was refused. */
+        error: string;
+      };
+    };
 
 function displayOf(d: HttpErrorDetail): string {
   switch (d.kind) {

@@ -49,9 +49,18 @@ export interface IamRole {
  * ```
  */
 export type Authorization =
-  | { readonly kind: 'none' }
-  | ({ readonly kind: 'awsSigV4Secret' } & AwsSigV4Secret)
-  | ({ readonly kind: 'federated' } & IamRole);
+  | {
+      /** `'none'`: the host sends the request without signing it. */
+      readonly kind: 'none';
+    }
+  | ({
+      /** `'awsSigV4Secret'`: the host signs with SigV4 using the explicit keys given alongside. */
+      readonly kind: 'awsSigV4Secret';
+    } & AwsSigV4Secret)
+  | ({
+      /** `'federated'`: the host assumes the IAM role given alongside and signs with its credentials. */
+      readonly kind: 'federated';
+    } & IamRole);
 
 /**
  * Constructors for each {@link Authorization} mode.
@@ -115,12 +124,36 @@ export const Authorization = {
  * ```
  */
 export type WitAuthorization =
-  | { tag: 'none' }
   | {
-      tag: 'aws-sigv4-secret';
-      val: { accessKeyId: string; secretAccessKey: string; region: string; service: string };
+      /** `'none'`: no signing by the host. */
+      tag: 'none';
     }
-  | { tag: 'federated'; val: { roleArn: string; service: string } };
+  | {
+      /** `'aws-sigv4-secret'`: SigV4 with explicit keys. */
+      tag: 'aws-sigv4-secret';
+      /** The keys and the scope to sign for. */
+      val: {
+        /** AWS access key id. */
+        accessKeyId: string;
+        /** AWS secret access key. */
+        secretAccessKey: string;
+        /** The region to sign for, e.g. `us-west-2`. */
+        region: string;
+        /** The signing name of the service, e.g. `s3`. */
+        service: string;
+      };
+    }
+  | {
+      /** `'federated'`: SigV4 after the host assumes an IAM role. */
+      tag: 'federated';
+      /** The role to assume and the service to sign for. */
+      val: {
+        /** The ARN of the role to assume. */
+        roleArn: string;
+        /** The signing name of the service, e.g. `dynamodb`. */
+        service: string;
+      };
+    };
 
 /**
  * The JS shape of the WIT `momento:http` `request` record, as `invoke` sends it to the host.
@@ -132,10 +165,15 @@ export type WitAuthorization =
  * ```
  */
 export interface WitHttpRequest {
+  /** The absolute `http://` or `https://` URL to call. */
   url: string;
+  /** The HTTP method, as given (e.g. `GET`, `POST`). */
   verb: string;
+  /** The request headers as `[name, value]` pairs, in sending order; names may repeat. */
   headers: [string, string][];
+  /** The request body (empty for none). */
   body: WitData;
+  /** How the host should sign the request, if at all. */
   authorization: WitAuthorization;
 }
 
@@ -163,6 +201,8 @@ export class Request {
   #authorization: Authorization = { kind: 'none' };
 
   /**
+   * Creates a request with no headers, an empty body and no authorization.
+   *
    * @param url - absolute `http://` or `https://` URL.
    * @param verb - the method; `GET` when omitted.
    * @example

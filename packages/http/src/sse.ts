@@ -35,6 +35,12 @@ export class SseEvent {
   readonly dataRaw: Uint8Array | undefined;
 
   /**
+   * Creates an event from the raw bytes of its fields; the stream parser builds these, and tests
+   * can too.
+   *
+   * @param eventRaw - the `event:` field bytes, or `undefined` when the block had none.
+   * @param idRaw - the `id:` field bytes, or `undefined` when the block had none.
+   * @param dataRaw - the `data:` lines joined with `\n`, or `undefined` when the block had none.
    * @example
    * ```ts
    * const event = new SseEvent(undefined, undefined, new TextEncoder().encode('x'));
@@ -123,6 +129,9 @@ export class SseProtocolError extends Error {
   readonly detail: string;
 
   /**
+   * Creates the error; the message is `detail` after the `Bad SSE stream: ` prefix.
+   *
+   * @param detail - what was wrong with the stream.
    * @example
    * ```ts
    * new SseProtocolError('x').message; // 'Bad SSE stream: x'

@@ -97,6 +97,8 @@ export class LogConfiguration {
   readonly systemLogLevel: LogLevel;
 
   /**
+   * Creates a configuration for one destination; both levels default to `info`.
+   *
    * @param destination - where logs go.
    * @param logLevel - function log level (default `info`).
    * @param systemLogLevel - system log level (default `info`).
@@ -168,6 +170,8 @@ export class LogConfigurationError extends Error {
   readonly detail: string;
 
   /**
+   * Creates the error; the message is the crate's text for `kind` followed by `detail`.
+   *
    * @param kind - `auth` or `unknown`.
    * @param detail - the detail message.
    * @example
@@ -234,7 +238,9 @@ export function configureLogging(configurations: Iterable<LogConfiguration | Log
 
 /** Where a record comes from: `file` and `line`, shown as `<file>:<line>`. */
 export interface LogLocation {
+  /** The source file path printed before the colon; `<unknown>` when omitted. */
   readonly file?: string;
+  /** The 1-based line number printed after the colon; `0` when omitted. */
   readonly line?: number;
 }
 
@@ -289,10 +295,41 @@ export function logRecord(
 export interface Logger {
   /** The target printed in each record. */
   readonly target: string;
+  /**
+   * Sends `message` as an `ERROR` record; `location` defaults to the caller's file and line.
+   *
+   * @param message - the record's text.
+   * @param location - the `<file>:<line>` to print instead of the caller's stack frame.
+   */
   error(message: string, location?: LogLocation): void;
+  /**
+   * Sends `message` as a `WARN` record; `location` defaults to the caller's file and line.
+   *
+   * @param message - the record's text.
+   * @param location - the `<file>:<line>` to print instead of the caller's stack frame.
+   */
   warn(message: string, location?: LogLocation): void;
+  /**
+   * Sends `message` as an `INFO` record; `location` defaults to the caller's file and line.
+   *
+   * @param message - the record's text.
+   * @param location - the `<file>:<line>` to print instead of the caller's stack frame.
+   */
   info(message: string, location?: LogLocation): void;
+  /**
+   * Sends `message` as a `DEBUG` record; `location` defaults to the caller's file and line.
+   *
+   * @param message - the record's text.
+   * @param location - the `<file>:<line>` to print instead of the caller's stack frame.
+   */
   debug(message: string, location?: LogLocation): void;
+  /**
+   * Sends `message` as a `TRACE` record (filtered on the host as `debug`); `location` defaults to
+   * the caller's file and line.
+   *
+   * @param message - the record's text.
+   * @param location - the `<file>:<line>` to print instead of the caller's stack frame.
+   */
   trace(message: string, location?: LogLocation): void;
 }
 

@@ -56,6 +56,8 @@ export class TopicError extends Error {
   readonly detail: string | undefined;
 
   /**
+   * Creates the error for a WIT case; the message is the case's text, then `: <detail>` when given.
+   *
    * @param errorCase - the WIT case.
    * @param detail - its message.
    * @example
