@@ -172,8 +172,9 @@ async function throughput(fn: FunctionHandle, n: number, concurrency: number): P
 
 /**
  * The bare bridge: the same transport as a host call that returns nothing, with no guest and no
- * service: the worker posts the call and blocks in Atomics.wait; the main thread's message handler
- * stores the answer in the shared word and notifies.
+ * service: the worker posts the numbered call and waits until the shared word names it (a wait in
+ * a loop, as the runtime's bridge does: a late notify is not an answer); the main thread's message
+ * handler stores the call's number in the word and notifies.
  */
 async function bareBridge(n: number): Promise<{ p50: number; p99: number }> {
   const control = new SharedArrayBuffer(4);
@@ -181,13 +182,14 @@ async function bareBridge(n: number): Promise<{ p50: number; p99: number }> {
   const worker = new Worker(
     `const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
      const ctl = new Int32Array(workerData.control);
+     let calls = 0;
      parentPort.on('message', (n) => {
        const samples = [];
        for (let i = 0; i < n; i++) {
          const t = performance.now();
-         Atomics.store(ctl, 0, 0);
-         parentPort.postMessage({ type: 'call', iface: 'x', fn: 'y', args: ['hello from wat', 2] });
-         Atomics.wait(ctl, 0, 0);
+         const seq = ++calls;
+         parentPort.postMessage({ type: 'call', seq, iface: 'x', fn: 'y', args: ['hello from wat', 2] });
+         for (let word = Atomics.load(ctl, 0); word !== seq; word = Atomics.load(ctl, 0)) Atomics.wait(ctl, 0, word);
          samples.push(performance.now() - t);
        }
        parentPort.postMessage({ type: 'done', samples });
@@ -196,9 +198,9 @@ async function bareBridge(n: number): Promise<{ p50: number; p99: number }> {
   );
   const ctl = new Int32Array(control);
   const samples = await new Promise<number[]>((resolve) => {
-    worker.on('message', (m: { type: string; samples?: number[] }) => {
+    worker.on('message', (m: { type: string; seq?: number; samples?: number[] }) => {
       if (m.type === 'done') return resolve(m.samples!);
-      Atomics.store(ctl, 0, 1);
+      Atomics.store(ctl, 0, m.seq!);
       Atomics.notify(ctl, 0);
     });
     worker.postMessage(n);
