@@ -48,6 +48,8 @@ export class DdbError extends Error {
   readonly detail: string;
 
   /**
+   * Creates the error for a WIT case; the message is `DdbError::<Case>("<detail>")`.
+   *
    * @param errorCase - the WIT case.
    * @param detail - the host's explanation.
    * @example
@@ -85,6 +87,8 @@ export class DdbError extends Error {
  */
 export class DdbJsonError extends Error {
   /**
+   * Wraps a JSON error; the message is `Failed to serialize/deserialize host json: ` and its message.
+   *
    * @param cause - the JSON error.
    * @example
    * ```ts
@@ -153,6 +157,9 @@ export class GetItemError extends Error {
   readonly kind: 'try-from' | 'dynamo';
 
   /**
+   * Creates the error; for `'try-from'` the message is `Failed to convert the item: ` and the
+   * cause's message, for `'dynamo'` the cause's message alone.
+   *
    * @param kind - `'try-from'` (the decoder) or `'dynamo'` (the call).
    * @param cause - the underlying error.
    * @example
@@ -227,9 +234,13 @@ function decodeItem<V>(decoder: ItemDecoder<V>, item: Item): V {
  * ```
  */
 export interface ConsumedCapacity extends Capacity {
+  /** The table the operation used. */
   readonly tableName: string;
+  /** The units used on the table itself (its indexes excluded); only with `returnConsumedCapacity: 'indexes'`. */
   readonly table: Capacity | undefined;
+  /** `[index name, units]` per local secondary index used; only with `returnConsumedCapacity: 'indexes'`. */
   readonly localSecondaryIndexes: ReadonlyArray<readonly [string, Capacity]> | undefined;
+  /** `[index name, units]` per global secondary index used; only with `returnConsumedCapacity: 'indexes'`. */
   readonly globalSecondaryIndexes: ReadonlyArray<readonly [string, Capacity]> | undefined;
 }
 
@@ -242,8 +253,11 @@ export interface ConsumedCapacity extends Capacity {
  * ```
  */
 export interface Capacity {
+  /** Total capacity units used, read and write together (DynamoDB's `CapacityUnits`); may be fractional. */
   readonly capacityUnits: number | undefined;
+  /** Read capacity units used (`ReadCapacityUnits`), when DynamoDB reports them separately. */
   readonly readCapacityUnits: number | undefined;
+  /** Write capacity units used (`WriteCapacityUnits`), when DynamoDB reports them separately. */
   readonly writeCapacityUnits: number | undefined;
 }
 
@@ -257,9 +271,13 @@ export interface Capacity {
  * ```
  */
 export interface GetItemOptions {
+  /** Read with strong consistency (the latest write is always seen); `false` (eventually consistent) by default. */
   readonly consistentRead?: boolean;
+  /** How much consumed capacity to report: `'total'`, `'indexes'` (per table and index) or `'none'` (the default). */
   readonly returnConsumedCapacity?: 'none' | 'total' | 'indexes';
+  /** The attributes to return, e.g. `'#n, email'`; the whole item when omitted. */
   readonly projectionExpression?: string;
+  /** Placeholders used in `projectionExpression` (`'#n'`) mapped to attribute names (`'name'`). */
   readonly expressionAttributeNames?: Readonly<Record<string, string>>;
 }
 
@@ -272,8 +290,11 @@ export interface GetItemOptions {
  * ```
  */
 export interface Condition {
+  /** A DynamoDB condition expression the put must satisfy, e.g. `'attribute_not_exists(pk)'`. */
   readonly expression: string;
+  /** Placeholders used in `expression` (`'#v'`) mapped to attribute names (`'version'`). */
   readonly expressionAttributeNames?: Readonly<Record<string, string>>;
+  /** Placeholders used in `expression` (`':v'`) mapped to typed values (`{ N: '3' }`). */
   readonly expressionAttributeValues?: Item;
 }
 
@@ -287,8 +308,11 @@ export interface Condition {
  * ```
  */
 export interface PutItemOptions {
+  /** Put only when this condition holds (otherwise a {@link DdbError} `other` with `ConditionalCheckFailedException`); unconditional by default. */
   readonly condition?: Condition;
+  /** `'all-old'` returns the item the put replaced in {@link PutItemOutput.attributes}; `'none'` by default. */
   readonly returnValues?: 'none' | 'all-old';
+  /** How much consumed capacity to report: `'total'`, `'indexes'` (per table and index) or `'none'` (the default). */
   readonly returnConsumedCapacity?: 'none' | 'total' | 'indexes';
 }
 
@@ -301,7 +325,9 @@ export interface PutItemOptions {
  * ```
  */
 export interface GetItemOutput {
+  /** The item found, with only the projected attributes when a projection was given; `undefined` when there is none. */
   readonly item: Item | undefined;
+  /** The capacity the read used; `undefined` unless `returnConsumedCapacity` asked for it. */
   readonly consumedCapacity: ConsumedCapacity | undefined;
 }
 
@@ -314,7 +340,9 @@ export interface GetItemOutput {
  * ```
  */
 export interface PutItemOutput {
+  /** The item the put replaced, with `returnValues: 'all-old'`; `undefined` otherwise or when there was none. */
   readonly attributes: Item | undefined;
+  /** The capacity the write used; `undefined` unless `returnConsumedCapacity` asked for it. */
   readonly consumedCapacity: ConsumedCapacity | undefined;
 }
 
@@ -334,6 +362,8 @@ export class DynamoDBClient {
   readonly #client: Client;
 
   /**
+   * Creates a DynamoDB client that signs with the provider's credentials and calls its region.
+   *
    * @param credentials - from `credentialsProvider(...)`; its region is the table's region.
    * @example
    * ```ts

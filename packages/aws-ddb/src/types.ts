@@ -12,16 +12,46 @@ import { rustDebugString } from '@momento-functions/aws-auth';
  * ```
  */
 export type AttributeValue =
-  | { readonly B: string }
-  | { readonly BOOL: boolean }
-  | { readonly BS: readonly string[] }
-  | { readonly L: readonly AttributeValue[] }
-  | { readonly M: { readonly [name: string]: AttributeValue } }
-  | { readonly N: string }
-  | { readonly NS: readonly string[] }
-  | { readonly NULL: boolean }
-  | { readonly S: string }
-  | { readonly SS: readonly string[] };
+  | {
+      /** Binary: the bytes as base64 text (written unpadded; padded and unpadded are read). */
+      readonly B: string;
+    }
+  | {
+      /** Boolean: `true` or `false`. */
+      readonly BOOL: boolean;
+    }
+  | {
+      /** Binary set: each element's bytes as base64 text, as for `B`. */
+      readonly BS: readonly string[];
+    }
+  | {
+      /** List: an ordered list of attribute values of any types. */
+      readonly L: readonly AttributeValue[];
+    }
+  | {
+      /** Map: nested attribute values by name. */
+      readonly M: { readonly [name: string]: AttributeValue };
+    }
+  | {
+      /** Number: the decimal text of the number (e.g. `'23'`, `'-1.5'`), kept as text so no precision is lost. */
+      readonly N: string;
+    }
+  | {
+      /** Number set: each number as decimal text, as for `N`. */
+      readonly NS: readonly string[];
+    }
+  | {
+      /** Null: always `true` for a null attribute. */
+      readonly NULL: boolean;
+    }
+  | {
+      /** String: UTF-8 text. */
+      readonly S: string;
+    }
+  | {
+      /** String set: distinct UTF-8 strings. */
+      readonly SS: readonly string[];
+    };
 
 /**
  * An item: attribute name → typed value.
@@ -182,6 +212,8 @@ export function attributeTypeName(value: AttributeValue): string {
  */
 export class ConversionError extends Error {
   /**
+   * Creates the wrong-type error; the message names both types in the crate's words.
+   *
    * @param expected - the crate's type name asked for.
    * @param actual - the type found.
    * @example
@@ -220,6 +252,8 @@ export class ConversionError extends Error {
  */
 export class BinaryConversionError extends Error {
   /**
+   * Creates the error; the message is the crate's wrong-type text or `Decode error: <detail>`.
+   *
    * @param detail - `wrong-type` with the type names, or `decode` with the decoder's message.
    * @example
    * ```ts
@@ -228,8 +262,20 @@ export class BinaryConversionError extends Error {
    */
   constructor(
     readonly detail:
-      | { kind: 'wrong-type'; expected: string; actual: string }
-      | { kind: 'decode'; detail: string },
+      | {
+          /** `'wrong-type'`: the attribute was not binary. */
+          kind: 'wrong-type';
+          /** The crate's name of the type asked for (`Binary`). */
+          expected: string;
+          /** The crate's name of the type found, e.g. `String`. */
+          actual: string;
+        }
+      | {
+          /** `'decode'`: the `B` text was not valid base64. */
+          kind: 'decode';
+          /** The base64 decoder's message, e.g. `Invalid symbol 33, offset 0.`. */
+          detail: string;
+        },
   ) {
     super(
       detail.kind === 'wrong-type'
@@ -275,6 +321,8 @@ const PARSE_INT_TEXT: Record<ParseIntErrorKind, string> = {
  */
 export class NumericConversionError extends Error {
   /**
+   * Creates the error; the message is the crate's wrong-type text or `ParseInt error: <Rust's text>`.
+   *
    * @param detail - `wrong-type` with the crate's type names, or `parse-int` with the kind of parse failure.
    * @example
    * ```ts
@@ -283,8 +331,20 @@ export class NumericConversionError extends Error {
    */
   constructor(
     readonly detail:
-      | { readonly kind: 'wrong-type'; readonly expected: string; readonly actual: string }
-      | { readonly kind: 'parse-int'; readonly parseError: ParseIntErrorKind },
+      | {
+          /** `'wrong-type'`: the attribute was not a number. */
+          readonly kind: 'wrong-type';
+          /** The crate's name of the type asked for (`Number`). */
+          readonly expected: string;
+          /** The crate's name of the type found, e.g. `String`. */
+          readonly actual: string;
+        }
+      | {
+          /** `'parse-int'`: the `N` text is not a 64-bit integer. */
+          readonly kind: 'parse-int';
+          /** Why Rust's integer parse failed, e.g. `PosOverflow` for a value above 2^63-1. */
+          readonly parseError: ParseIntErrorKind;
+        },
   ) {
     super(
       detail.kind === 'wrong-type'
