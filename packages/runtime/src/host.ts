@@ -890,7 +890,14 @@ class HostImpl implements Host {
     abort: AbortController,
     capture: Capture,
   ): InvocationContext {
-    const ctx = { functionName: fn.name, cacheName: fn.cache, invocationId, signal: abort.signal };
+    const ctx: InvocationContext = {
+      functionName: fn.name,
+      cacheName: fn.cache,
+      invocationId,
+      signal: abort.signal,
+      // Services refuse what the guest could never hold before allocating it.
+      limits: { memoryBytes: this.limits.memoryBytes },
+    };
     this.#captures.set(ctx, capture);
     return ctx;
   }
@@ -1057,7 +1064,7 @@ class HostImpl implements Host {
     try {
       if (done.streamed === 'no' || !out.headSent()) {
         if (done.status < 100 || done.status > 999) {
-          out.fail(500, `the function returned an invalid HTTP status ${done.status}`);
+          out.fail(502, `the function returned an invalid HTTP status ${done.status}`);
           return;
         }
         if (done.body.kind === 'stream') {

@@ -342,12 +342,9 @@ export function invalidGuestResponse(
   return undefined;
 }
 
-/** The host's own refusal of a guest's status (it reports 500; a gateway relaying a bad upstream answer says 502). */
-const HOST_INVALID_STATUS = /^the function returned an invalid HTTP status/;
-
+/** The status a host failure answers with: its own (502 for a status the guest may not send), else 500. */
 function hostFailureStatus(error: unknown): number {
   const status = (error as { status?: unknown }).status;
-  if (HOST_INVALID_STATUS.test(describe(error))) return 502;
   return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
 }
 
@@ -373,12 +370,6 @@ function checkedForAsync(fn: ServableFunction): ServableFunction {
       } catch (error) {
         if (hostFailureStatus(error) !== 502) throw error;
         return textResponse(502, `The function ${fn.name} failed: ${describe(error)}`);
-      }
-      // The host's invoke() answers its own refusal of the guest's status as a 500 text response.
-      if (res.status === 500 && res.body.length < 200) {
-        const text = new TextDecoder().decode(res.body).trim();
-        if (HOST_INVALID_STATUS.test(text))
-          return textResponse(502, `The function ${fn.name} failed: ${text}`);
       }
       const problem = invalidGuestResponse(fn.name, res.status, res.headers);
       return problem === undefined ? res : textResponse(502, problem);

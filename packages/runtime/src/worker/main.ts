@@ -475,7 +475,8 @@ function environment(): [string, string][] {
 
 function buildImports(load: LoadMessage): Record<string, unknown> {
   const imports: Record<string, unknown> = {};
-  const wasi = wasiImports({ environment });
+  // A random-bytes request larger than the guest's own memory could never be received.
+  const wasi = wasiImports({ environment, maxRandomBytes: load.memoryBytes });
   // Resource classes by interface, then by class name: a result's resource is looked up in the
   // calling interface first, then in the others (a resource can be `use`d from another interface).
   const classesByIface = new Map<string, Map<string, typeof HostResourceHandle>>();
