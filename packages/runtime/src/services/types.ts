@@ -12,13 +12,37 @@
  */
 
 /** A WIT `result<T, E>` crossing the bridge. */
-export type WitResult<T, E> = { tag: 'ok'; val: T } | { tag: 'err'; val: E };
+export type WitResult<T, E> =
+  | {
+      /** `'ok'`: the call succeeded. */
+      tag: 'ok';
+      /** The call's result. */
+      val: T;
+    }
+  | {
+      /** `'err'`: the call failed with one of the interface's error cases. */
+      tag: 'err';
+      /** The error case and its payload. */
+      val: E;
+    };
 
 /** A streamed body produced by the host (for example an HTTP response body). */
 export type HostBody = AsyncIterable<Uint8Array>;
 
 /** A WIT `data` value as services see it. */
-export type ServiceData = { tag: 'value'; val: Uint8Array } | { tag: 'buffer'; val: HostBody };
+export type ServiceData =
+  | {
+      /** `'value'`: the bytes are all here, in `val`. */
+      tag: 'value';
+      /** The bytes. */
+      val: Uint8Array;
+    }
+  | {
+      /** `'buffer'`: the bytes stream in, handed to the guest as a host buffer it reads from. */
+      tag: 'buffer';
+      /** The body, read chunk by chunk. */
+      val: HostBody;
+    };
 
 /** What a service knows about the invocation that called it. */
 export interface InvocationContext {

@@ -1,7 +1,7 @@
 /**
  * `momento:aws-auth/aws-auth@1.0.0`: `provider(authorization, region)` returns a
  * `credentials-provider` resource holding hard-coded keys, or the session of an IAM role the host
- * assumed through STS with its own credentials (reference §1.12, §5.8).
+ * assumed through STS with its own credentials (see docs/aws.md).
  */
 import { type AwsCredentials, dispatcherSend, RoleFederation } from '../http/aws.js';
 import { HostResource, type InvocationContext, type WitResult } from '../types.js';
@@ -30,13 +30,31 @@ export type HostCredentialsSource = AwsCredentials | (() => Promise<AwsCredentia
  */
 export class AwsCredentialsProvider extends HostResource {
   readonly resource = 'credentials-provider';
+  /**
+   * Creates the provider for a region and a source of credentials.
+   *
+   * @param region - the region the clients made from this provider call.
+   * @param source - fixed keys, or an IAM role with a function that resolves its current session.
+   */
   constructor(
     /** The region the clients made from this provider call. */
     readonly region: string,
     /** Where the credentials come from. */
     readonly source:
-      | { kind: 'hardcoded'; credentials: AwsCredentials }
-      | { kind: 'federated'; roleArn: string; resolve: () => Promise<AwsCredentials> },
+      | {
+          /** `'hardcoded'`: fixed keys from the guest. */
+          kind: 'hardcoded';
+          /** The keys to sign with. */
+          credentials: AwsCredentials;
+        }
+      | {
+          /** `'federated'`: an IAM role the host assumes. */
+          kind: 'federated';
+          /** The ARN of the role. */
+          roleArn: string;
+          /** Answers the role's current session, assuming the role again shortly before it expires. */
+          resolve: () => Promise<AwsCredentials>;
+        },
   ) {
     super();
   }

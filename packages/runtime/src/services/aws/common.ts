@@ -20,7 +20,14 @@ export type WitAwsError =
  */
 export class AwsClient extends HostResource {
   readonly resource = 'client';
+  /** The credentials provider the client was made from; its region is the one the client calls. */
   readonly provider: AwsCredentialsProvider;
+  /**
+   * Creates the client for a guest's `[constructor]client` call.
+   *
+   * @param provider - the guest's `credentials-provider` handle; anything else throws.
+   * @param where - the call's name, used in the error when `provider` is not a provider.
+   */
   constructor(provider: unknown, where = 'client') {
     super();
     this.provider = requireProvider(provider, where);

@@ -1,8 +1,8 @@
 /**
  * `momento:aws-ddb/aws-ddb@1.0.0`: GetItem and PutItem over DynamoDB's JSON 1.0 protocol
- * (reference §1.14). Items cross the boundary as DynamoDB-typed JSON.
+ * (see docs/aws.md). Items cross the boundary as DynamoDB-typed JSON.
  *
- * Binary values (reference §8.14): guests write `B`/`BS` and binary key values as base64 **without
+ * Binary values: guests write `B`/`BS` and binary key values as base64 **without
  * padding** (the Rust crate's `STANDARD_NO_PAD`), which DynamoDB's own JSON protocol does not take.
  * The host accepts padded or unpadded base64 from the guest, sends DynamoDB padded base64, and hands
  * items back with unpadded base64, which is what the crate's decoder requires.

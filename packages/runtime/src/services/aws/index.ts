@@ -1,6 +1,6 @@
 /**
  * The aws-* host services: `momento:aws-auth`, `momento:aws-s3`, `momento:aws-ddb`,
- * `momento:aws-secrets` and `momento:aws-lambda` (reference §1.12–§1.16), sharing one warm HTTPS
+ * `momento:aws-secrets` and `momento:aws-lambda` (see docs/aws.md), sharing one warm HTTPS
  * pool and one STS session cache.
  */
 import type { Dispatcher } from 'undici';

@@ -1,6 +1,6 @@
 /**
- * `momento:aws-lambda/aws-lambda@1.0.0`: Lambda Invoke over its REST API (reference §1.16; no
- * crate exists, the host serves the WIT as written).
+ * `momento:aws-lambda/aws-lambda@1.0.0`: Lambda Invoke over its REST API (no
+ * crate exists, the host serves the WIT as written; see docs/aws.md).
  */
 import { guestMemoryBytes } from '../limits.js';
 import type { HostService, InvocationContext, ServiceData, WitResult } from '../types.js';

@@ -1,5 +1,5 @@
 /**
- * `momento:aws-s3/aws-s3@1.0.0`: GetObject and PutObject over S3's REST API (reference §1.13).
+ * `momento:aws-s3/aws-s3@1.0.0`: GetObject and PutObject over S3's REST API (see docs/aws.md).
  * Object bodies stream: a GetObject body is handed to the guest as a host buffer, so a function
  * can relay it without reading it.
  */

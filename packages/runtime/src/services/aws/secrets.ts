@@ -1,6 +1,7 @@
 /**
  * `momento:aws-secrets/aws-secrets@1.0.0`: GetSecretValue over Secrets Manager's JSON 1.1
- * protocol, with the per-function staleness cache of reference §1.15.
+ * protocol, with a per-function staleness cache (a value is reused while younger than the
+ * guest's `allowed-staleness-seconds`; see docs/aws.md).
  */
 import type { HostService, InvocationContext, WitResult } from '../types.js';
 import { AwsAnswerError, AwsClient, classify, requireClient, type WitAwsError, witCall } from './common.js';
@@ -129,7 +130,7 @@ export function createSecretsService(transport: AwsTransport, cache: SecretCache
       throw new AwsAnswerError('other', `${operation}: the answer is not JSON: ${text.slice(0, 120)}`);
     }
     let secret: WitSecretValue;
-    // Both present: bytes win (reference §1.15).
+    // Both present: `SecretBinary` wins over `SecretString` (docs/aws.md).
     if (typeof body.SecretBinary === 'string') {
       secret = { tag: 'secret-bytes', val: new Uint8Array(Buffer.from(body.SecretBinary, 'base64')) };
     } else if (typeof body.SecretString === 'string') {

@@ -1,6 +1,6 @@
 /**
  * The one HTTPS channel the aws-* services share: a warm undici pool (kept alive across
- * invocations and functions, reference §5.8), SigV4 signing through `http/aws.ts`, endpoints, and
+ * invocations and functions, so calls after the first open no new connection), SigV4 signing through `http/aws.ts`, endpoints, and
  * the parsing of AWS error answers (REST/XML and JSON protocols).
  */
 import { Agent, type Dispatcher } from 'undici';

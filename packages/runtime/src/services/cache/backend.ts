@@ -13,32 +13,67 @@ import { type MaybePromise, ServiceError } from './errors.js';
  * reading, and Momento's `SetIfNotEqual`), see docs/cache.md.
  */
 export type Condition =
-  | { tag: 'present' }
-  | { tag: 'absent' }
-  | { tag: 'always' }
-  | { tag: 'present-and-not-equal'; val: Uint8Array }
-  | { tag: 'equal'; val: Uint8Array }
-  | { tag: 'absent-or-equal'; val: Uint8Array }
-  | { tag: 'not-equal'; val: Uint8Array };
+  | {
+      /** `'present'`: store only when the key exists. */
+      tag: 'present';
+    }
+  | {
+      /** `'absent'`: store only when the key is missing. */
+      tag: 'absent';
+    }
+  | {
+      /** `'always'`: store unconditionally (`set-if-hash`'s `unconditional`). */
+      tag: 'always';
+    }
+  | {
+      /** `'present-and-not-equal'`: store when the key exists and its compared field differs from `val`. */
+      tag: 'present-and-not-equal';
+      /** The bytes to compare with: a value, or a hash when the compared field is `hash`. */
+      val: Uint8Array;
+    }
+  | {
+      /** `'equal'`: store only when the key exists and its compared field equals `val`. */
+      tag: 'equal';
+      /** The bytes to compare with: a value, or a hash when the compared field is `hash`. */
+      val: Uint8Array;
+    }
+  | {
+      /** `'absent-or-equal'`: store when the key is missing or its compared field equals `val`. */
+      tag: 'absent-or-equal';
+      /** The bytes to compare with: a value, or a hash when the compared field is `hash`. */
+      val: Uint8Array;
+    }
+  | {
+      /** `'not-equal'`: store when the key is missing or its compared field differs from `val`. */
+      tag: 'not-equal';
+      /** The bytes to compare with: a value, or a hash when the compared field is `hash`. */
+      val: Uint8Array;
+    };
 
 /** What a conditional write compares: the stored value itself, or its hash. */
 export type CompareField = 'value' | 'hash';
 
 /** `begin-index`/`count` of a list erase range. */
 export interface ListRange {
+  /** Index of the first element to erase, 0-based from the front. */
   readonly beginIndex: number;
+  /** How many elements to erase from `beginIndex`; elements past the end are ignored. */
   readonly count: number;
 }
 
 /** A stored scalar with its hash. */
 export interface ValueWithHash {
+  /** The stored value bytes (a copy the caller may keep). */
   readonly value: Uint8Array;
+  /** The value's 32-byte SHA-256 digest ({@link valueHash}). */
   readonly hash: Uint8Array;
 }
 
 /** A popped element and the list's length after the pop. */
 export interface Popped {
+  /** The element removed from the list. */
   readonly value: Uint8Array;
+  /** How many elements remain in the list after the pop (0 when the list is now gone). */
   readonly listLength: number;
 }
 
@@ -57,8 +92,11 @@ export interface ListWriteTtl {
 export interface CacheBackend {
   /** `memory` or `redis`. */
   readonly kind: 'memory' | 'redis';
+  /** The value stored under `key` in `cache`, or `undefined` when there is none (missing or expired). */
   get(cache: string, key: Uint8Array): MaybePromise<Uint8Array | undefined>;
+  /** The value stored under `key` with its SHA-256 hash, or `undefined` when it is missing. */
   getWithHash(cache: string, key: Uint8Array): MaybePromise<ValueWithHash | undefined>;
+  /** Stores `value` under `key`, replacing any item there, to expire after `ttlMs` milliseconds. */
   set(cache: string, key: Uint8Array, value: Uint8Array, ttlMs: number): MaybePromise<void>;
   /** Stores when `condition` holds for `field`; answers the new value's hash, or undefined. */
   setIf(
@@ -69,6 +107,7 @@ export interface CacheBackend {
     condition: Condition,
     field: CompareField,
   ): MaybePromise<Uint8Array | undefined>;
+  /** Removes the item (scalar or list) under `key`; nothing happens when it is missing. */
   delete(cache: string, key: Uint8Array): MaybePromise<void>;
   /** Adds values at one end (in the given order), truncating the other end; answers the length. */
   listPush(
@@ -79,12 +118,18 @@ export interface CacheBackend {
     ttl: ListWriteTtl,
     truncateToSize: number,
   ): MaybePromise<number>;
+  /** Removes and answers the element at `end`, or `undefined` when the list is missing; an emptied list is deleted. */
   listPop(cache: string, name: Uint8Array, end: 'front' | 'back'): MaybePromise<Popped | undefined>;
+  /**
+   * Removes the elements in `ranges` (or every element, with `'all'`) and answers the remaining
+   * length, or `undefined` when the list is missing; an emptied list is deleted.
+   */
   listErase(
     cache: string,
     name: Uint8Array,
     ranges: readonly ListRange[] | 'all',
   ): MaybePromise<number | undefined>;
+  /** Removes every element equal to `value` and answers the remaining length, or `undefined` when the list is missing. */
   listRemove(cache: string, name: Uint8Array, value: Uint8Array): MaybePromise<number | undefined>;
   /**
    * The elements of a range. `maxBytes` bounds their total size (the caller's memory limit): a
@@ -97,7 +142,13 @@ export interface CacheBackend {
     end: number | undefined,
     maxBytes?: number,
   ): MaybePromise<Uint8Array[] | undefined>;
+  /** How many elements the list holds, or `undefined` when it is missing. */
   listLength(cache: string, name: Uint8Array): MaybePromise<number | undefined>;
+  /**
+   * Keeps only the elements from `start` (inclusive) to `end` (exclusive), read like
+   * {@link sliceBounds}, and answers the new length, or `undefined` when the list is missing; an
+   * emptied list is deleted and `ttl.refresh` resets the TTL of a kept one.
+   */
   listRetain(
     cache: string,
     name: Uint8Array,
@@ -114,6 +165,7 @@ export interface CacheBackend {
   stats?(): CacheStats;
   /** Removes every item of every cache (tests). */
   flush(): MaybePromise<void>;
+  /** Releases the backend (timers, connections, stored items); it is not used afterwards. */
   close(): MaybePromise<void>;
 }
 

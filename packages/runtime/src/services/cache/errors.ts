@@ -18,14 +18,48 @@ export type WitErrorCase =
 
 /** jco's value for that WIT `error` variant. */
 export type WitError =
-  | { tag: 'internal-error' }
-  | { tag: 'request-cancelled' }
-  | { tag: 'timeout' }
-  | { tag: 'invalid-argument'; val: string }
-  | { tag: 'permission-denied'; val: string }
-  | { tag: 'limit-exceeded'; val: string }
-  | { tag: 'failed-precondition'; val: string }
-  | { tag: 'not-found'; val: string };
+  | {
+      /** `'internal-error'`: the host failed; no message. */
+      tag: 'internal-error';
+    }
+  | {
+      /** `'request-cancelled'`: the call was cancelled; no message. */
+      tag: 'request-cancelled';
+    }
+  | {
+      /** `'timeout'`: the backend did not answer in time; no message. */
+      tag: 'timeout';
+    }
+  | {
+      /** `'invalid-argument'`: the guest passed something the operation refuses. */
+      tag: 'invalid-argument';
+      /** What was wrong and what to pass instead. */
+      val: string;
+    }
+  | {
+      /** `'permission-denied'`: the function may not do this. */
+      tag: 'permission-denied';
+      /** What was refused. */
+      val: string;
+    }
+  | {
+      /** `'limit-exceeded'`: a size or rate limit was crossed. */
+      tag: 'limit-exceeded';
+      /** Which limit, and by how much. */
+      val: string;
+    }
+  | {
+      /** `'failed-precondition'`: the item is not in a state the operation accepts (e.g. a list where a scalar was expected). */
+      tag: 'failed-precondition';
+      /** What state the item was in. */
+      val: string;
+    }
+  | {
+      /** `'not-found'`: something the operation needs does not exist (on Momento, the cache). */
+      tag: 'not-found';
+      /** What was not found. */
+      val: string;
+    };
 
 const CASES_WITHOUT_MESSAGE = new Set<WitErrorCase>(['internal-error', 'request-cancelled', 'timeout']);
 
@@ -42,6 +76,8 @@ export class ServiceError extends Error {
   readonly case: WitErrorCase;
 
   /**
+   * Creates the error for a WIT case; the message is `message`, or the case's name when empty.
+   *
    * @param errorCase - the WIT case.
    * @param message - the case's string payload (ignored by cases that carry none).
    * @example
@@ -71,6 +107,12 @@ export class ServiceError extends Error {
 
 /** Thrown by {@link runBounded} when an operation outlives its time limit. */
 export class OperationTimeoutError extends Error {
+  /**
+   * Creates the error; the message is `<what> did not finish within <ms> ms`.
+   *
+   * @param what - the operation that ran too long.
+   * @param ms - its time limit, in milliseconds.
+   */
   constructor(what: string, ms: number) {
     super(`${what} did not finish within ${ms} ms`);
     this.name = 'OperationTimeoutError';

@@ -87,6 +87,9 @@ export class MemoryCacheBackend implements CacheBackend {
   #expirations = 0;
 
   /**
+   * Creates an empty in-process store; expired items are swept every 1000 ms unless
+   * `sweepIntervalMs` says otherwise (0 turns the sweeper off).
+   *
    * @param options - clock and sweep interval.
    * @example
    * ```ts

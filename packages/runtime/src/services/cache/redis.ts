@@ -193,6 +193,10 @@ export class RedisCacheBackend implements CacheBackend {
   readonly #owns: boolean;
 
   /**
+   * Creates a backend on a Valkey/Redis client; keys are prefixed with `mf:` unless
+   * `keyPrefix` says otherwise, and {@link RedisCacheBackend.close} disconnects the client unless
+   * `ownsClient` is `false`.
+   *
    * @param options - the client and key prefix.
    * @example
    * ```ts

@@ -17,8 +17,11 @@ import { requestError } from './validate.js';
  * ```
  */
 export interface AwsCredentials {
+  /** The access key id (`AKIA…` for long-term keys, `ASIA…` for temporary ones). */
   readonly accessKeyId: string;
+  /** The secret access key that signs requests. */
   readonly secretAccessKey: string;
+  /** The session token of temporary credentials, sent as `x-amz-security-token`; absent for long-term keys. */
   readonly sessionToken?: string;
   /** When temporary credentials stop working. */
   readonly expiration?: Date;
@@ -57,10 +60,13 @@ export interface HttpAwsOptions {
  * ```
  */
 export interface SignableRequest {
+  /** The HTTP method, e.g. `POST`. */
   readonly method: string;
+  /** The absolute URL; its host, path and query are signed. */
   readonly url: URL;
   /** Headers as sent, in order (duplicates allowed); names as given. */
   readonly headers: readonly (readonly [string, string])[];
+  /** The request body; its SHA-256 is part of the signature. */
   readonly body: Uint8Array;
 }
 

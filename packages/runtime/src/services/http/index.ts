@@ -129,11 +129,17 @@ export interface HttpRequestFailure {
  * ```
  */
 export const HTTP_DEFAULTS = {
+  /** Time to establish a connection (TCP + TLS): 10 000 ms. */
   connectTimeoutMs: 10_000,
+  /** Time from sending the request to receiving the response headers: 30 000 ms. */
   headersTimeoutMs: 30_000,
+  /** Longest pause between two chunks of a response body: 300 000 ms (5 minutes, for SSE). */
   bodyTimeoutMs: 300_000,
+  /** Largest response body: 64 MiB (67 108 864 bytes). */
   maxResponseBytes: 64 * 1024 * 1024,
+  /** Redirects followed before a 3xx is handed to the guest: 0 (none followed). */
   maxRedirects: 0,
+  /** Idle keep-alive time of pooled connections: 4 000 ms. */
   keepAliveTimeoutMs: 4_000,
 } as const;
 

@@ -128,6 +128,13 @@ export class DestinationPolicy {
   readonly #deny: RuleSet;
   readonly #denyCount: number;
 
+  /**
+   * Compiles the rules; a destination is refused when it matches a deny rule, or when an allow
+   * list is given and it matches none of its rules.
+   *
+   * @param allow - the only destinations allowed, or `undefined` to allow every destination not denied.
+   * @param deny - destinations refused even when allowed; none when `undefined`.
+   */
   constructor(allow: readonly DestinationRule[] | undefined, deny: readonly DestinationRule[] | undefined) {
     this.#allow = allow === undefined ? undefined : new RuleSet(allow, 'allow');
     this.#deny = new RuleSet(deny ?? [], 'deny');

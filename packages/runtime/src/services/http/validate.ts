@@ -11,14 +11,58 @@
  * ```
  */
 export type HttpWitError =
-  | { tag: 'internal-error' }
-  | { tag: 'request-error'; val: string }
-  | { tag: 'invalid-url'; val: { url: string; error: string } }
-  | { tag: 'invalid-header-name'; val: { header: string; error: string } }
-  | { tag: 'invalid-header-value'; val: { value: string; error: string } };
+  | {
+      /** `'internal-error'`: the host failed on its side. */
+      tag: 'internal-error';
+    }
+  | {
+      /** `'request-error'`: sending the request failed (refused, timed out, blocked by policy, …). */
+      tag: 'request-error';
+      /** What happened, as the guest is told. */
+      val: string;
+    }
+  | {
+      /** `'invalid-url'`: the URL was refused before sending. */
+      tag: 'invalid-url';
+      /** The refused URL and the reason. */
+      val: {
+        /** The URL as the guest gave it. */
+        url: string;
+        /** Why it was refused. */
+        error: string;
+      };
+    }
+  | {
+      /** `'invalid-header-name'`: a header name was refused before sending. */
+      tag: 'invalid-header-name';
+      /** The refused header name and the reason. */
+      val: {
+        /** The header name as the guest gave it. */
+        header: string;
+        /** Why it was refused. */
+        error: string;
+      };
+    }
+  | {
+      /** `'invalid-header-value'`: a header value was refused before sending. */
+      tag: 'invalid-header-value';
+      /** The refused header value and the reason. */
+      val: {
+        /** The header value as the guest gave it. */
+        value: string;
+        /** Why it was refused. */
+        error: string;
+      };
+    };
 
 /** Thrown inside the service to answer with a WIT error case. */
 export class HttpServiceError extends Error {
+  /**
+   * Creates the error for a WIT case; the message is the request error's text, or the case's
+   * fields as JSON.
+   *
+   * @param wit - the WIT error case the guest receives.
+   */
   constructor(readonly wit: HttpWitError) {
     super(
       wit.tag === 'internal-error'

@@ -11,13 +11,34 @@ export type LogLevel = 'off' | 'debug' | 'info' | 'warn' | 'error';
 
 /** jco's value of the WIT `destination` variant. */
 export type LogDestinationWit =
-  | { tag: 'topic'; val: { topicName: string } }
-  | { tag: 'cloudwatch'; val: { iamRoleArn: string; logGroupName: string } };
+  | {
+      /** `'topic'`: publish each record to a topic of the function's cache. */
+      tag: 'topic';
+      /** The topic to publish to. */
+      val: {
+        /** The topic's name in the function's cache. */
+        topicName: string;
+      };
+    }
+  | {
+      /** `'cloudwatch'`: write each record to a CloudWatch log group. */
+      tag: 'cloudwatch';
+      /** The role to write with and the group to write to. */
+      val: {
+        /** The ARN of the IAM role assumed to write the log group. */
+        iamRoleArn: string;
+        /** The CloudWatch log group the records go to. */
+        logGroupName: string;
+      };
+    };
 
 /** jco's value of one `configure-logging-input`. */
 export interface ConfigureLoggingInput {
+  /** Lowest level of the function's own records sent to `destination` (`off`: none). */
   readonly logLevel: LogLevel;
+  /** Lowest level of the host's system records about the function sent to `destination` (`off`: none). */
   readonly systemLogsLevel: LogLevel;
+  /** Where the records go. */
   readonly destination: LogDestinationWit;
 }
 
@@ -25,11 +46,15 @@ export interface ConfigureLoggingInput {
 export interface LogRecord {
   /** `function` (the guest's `log`) or `system` (the host's own). */
   readonly kind: 'function' | 'system';
+  /** The record's level (`error` … `debug`; the guest's `trace` arrives as `debug`). */
   readonly level: Exclude<LogLevel, 'off'>;
   /** The line: for function logs exactly what the guest sent. */
   readonly message: string;
+  /** The function that logged (or that the system record is about). */
   readonly functionName: string;
+  /** The cache the function runs in. */
   readonly cacheName: string;
+  /** The id of the invocation the record belongs to. */
   readonly invocationId: string;
   /** Epoch ms. */
   readonly time: number;
@@ -37,7 +62,9 @@ export interface LogRecord {
 
 /** A record delivered to a CloudWatch destination. */
 export interface CloudWatchRecord extends LogRecord {
+  /** The ARN of the IAM role the destination writes with. */
   readonly iamRoleArn: string;
+  /** The CloudWatch log group the record is for. */
   readonly logGroupName: string;
 }
 
@@ -170,6 +197,10 @@ export class LogRouter {
   readonly #listeners = new Set<(record: LogRecord, ctx: InvocationContext) => void>();
 
   /**
+   * Creates a router; without `options.topics` it owns a new {@link MemoryTopicBus}, the console
+   * sink defaults to pretty lines on stderr (function records from `debug`, system records from
+   * `info`), and it keeps the last 1000 records.
+   *
    * @param options - topic bus, console and CloudWatch sinks.
    * @example
    * ```ts
@@ -258,7 +289,15 @@ export class LogRouter {
   configure(
     ctx: InvocationContext,
     inputs: readonly ConfigureLoggingInput[],
-  ): WitResult<undefined, { tag: 'auth'; val: string }> {
+  ): WitResult<
+    undefined,
+    {
+      /** `'auth'`: a destination was refused (the only error case of `configure-logging`). */
+      tag: 'auth';
+      /** Why the destination was refused. */
+      val: string;
+    }
+  > {
     let destinations: Destination[];
     try {
       destinations = inputs.map(validate);

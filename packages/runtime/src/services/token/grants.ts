@@ -1,11 +1,16 @@
 /**
  * What a function may mint: its token grant, and the check that a requested token stays inside
- * it (reference §2.9 permissions). A function mints on its own authority, never more.
+ * it (see docs/topics-logs-tokens.md, "What a function may mint"). A function mints on its own
+ * authority, never more.
  */
 
-/** A §2.9 permissions document: `{"explicit":{"permissions":[...]}}`. */
+/** A permissions document, as tokens carry it: `{"explicit":{"permissions":[...]}}`. */
 export interface PermissionsDocument {
-  explicit: { permissions: unknown[] };
+  /** The explicit permissions: the only form of document tokens use. */
+  explicit: {
+    /** The entries, each one `cache_permissions`, `topic_permissions` or `function_permissions` with a role and scopes. */
+    permissions: unknown[];
+  };
 }
 
 type Kind = 'cache_permissions' | 'topic_permissions' | 'function_permissions';
@@ -60,7 +65,7 @@ function text(value: unknown): string | undefined {
 }
 
 /**
- * Reads a scope the way the server matches them (reference §8.15): a selector that is present
+ * Reads a scope the way the server matches them: a selector that is present
  * wins, else an `all_*` field means all, else nothing. `unknownAs` is what a selector of an
  * unknown shape counts as: everything for a requested token (so it can only be refused),
  * nothing for a grant.
@@ -146,10 +151,20 @@ function describeEntry(e: Entry): string {
 }
 
 /** Result of {@link checkWithinGrant}. */
-export type GrantDecision = { allowed: true } | { allowed: false; reason: string };
+export type GrantDecision =
+  | {
+      /** `true`: the request stays inside the grant. */
+      allowed: true;
+    }
+  | {
+      /** `false`: the request asks for more than the grant holds. */
+      allowed: false;
+      /** What the request asks for that the grant does not cover. */
+      reason: string;
+    };
 
 /**
- * Whether a requested token (§2.9 document) asks for nothing more than `grant` holds: every
+ * Whether a requested token (a permissions document) asks for nothing more than `grant` holds: every
  * entry with a granting role must be covered by a grant entry of the same kind (role, cache and
  * item/topic/function scope), and must not touch what a `*PermitNone` entry of the grant
  * excludes. `*PermitNone` entries of the request only take away and are always allowed.

@@ -24,25 +24,53 @@ export {
 
 /** jco's value of the WIT `token-error` variant. */
 export type TokenErrorWit =
-  | { tag: 'internal-error' }
-  | { tag: 'invalid-argument'; val: string }
-  | { tag: 'permission-denied'; val: string }
-  | { tag: 'limit-exceeded'; val: string };
+  | {
+      /** `'internal-error'`: the host failed to sign; no message. */
+      tag: 'internal-error';
+    }
+  | {
+      /** `'invalid-argument'`: the validity or the permissions document was refused. */
+      tag: 'invalid-argument';
+      /** What was wrong with the request. */
+      val: string;
+    }
+  | {
+      /** `'permission-denied'`: the token would grant more than the function's own grant. */
+      tag: 'permission-denied';
+      /** What the function may not grant. */
+      val: string;
+    }
+  | {
+      /** `'limit-exceeded'`: a limit of the token service was crossed. */
+      tag: 'limit-exceeded';
+      /** Which limit. */
+      val: string;
+    };
 
 /** What {@link TokenAuthority.verify} learned from a valid token. */
 export interface VerifiedDisposableToken {
   /** The `token_id` the token was generated with (the invoked function's token metadata). */
   readonly tokenId?: string;
-  /** The permissions object (reference §2.9 shape) the token grants. */
+  /** The permissions object the token grants, shaped `{"explicit":{"permissions":[…]}}`. */
   readonly permissions: unknown;
   /** Expiry, epoch seconds. */
   readonly validUntil: number;
   /** Cache and function that generated it (for an operator token, what its issuer wrote there). */
-  readonly issuedBy: { readonly cacheName: string; readonly functionName: string };
+  readonly issuedBy: {
+    /** The cache named in the token's `cache` claim. */
+    readonly cacheName: string;
+    /** The function named in the token's `fn` claim. */
+    readonly functionName: string;
+  };
   /** Set when a function minted the token (its `minted_by` claim): that function. */
-  readonly mintedBy?: { readonly cacheName: string; readonly functionName: string };
+  readonly mintedBy?: {
+    /** The minting function's cache. */
+    readonly cacheName: string;
+    /** The minting function's name. */
+    readonly functionName: string;
+  };
   /**
-   * For a function-minted token: the minting function's token grant now (§2.9 permissions).
+   * For a function-minted token: the minting function's token grant now (a permissions document).
    * The server lets the token do only what both its own permissions and this grant allow.
    */
   readonly grant?: unknown;
@@ -54,7 +82,8 @@ export interface VerifiedDisposableToken {
  */
 export interface FunctionTokenGrant {
   /**
-   * The most a minted token may grant, as a §2.9 permissions document (object or JSON string).
+   * The most a minted token may grant, as a permissions document
+   * (`{"explicit":{"permissions":[…]}}`, an object or a JSON string).
    * Default: {@link defaultFunctionGrant} — read-write on the function's own cache's items and
    * topics, nothing else.
    */
@@ -95,7 +124,7 @@ const ROLES: Record<string, readonly string[]> = {
   function_permissions: ['FunctionPermitNone', 'FunctionInvoke'],
 };
 
-/** Scopes given either as "all" or by a selector (reference §2.9). */
+/** Scopes given either as "all" (`all_*: {}`) or by a selector (`*_selector`). */
 const SCOPE_PAIRS = [
   ['all_caches', 'cache_selector'],
   ['all_items', 'item_selector'],
@@ -106,6 +135,7 @@ const SCOPE_PAIRS = [
 class InvalidArgument extends Error {}
 /** A function asked to mint a token granting more than its own token grant. */
 export class PermissionDenied extends Error {
+  /** Always `'PermissionDenied'`, so logs and `instanceof`-free checks can tell it apart. */
   override name = 'PermissionDenied';
 }
 
@@ -114,7 +144,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses and checks a permissions JSON string (reference §2.9): `{"explicit":{"permissions":[…]}}`
+ * Parses and checks a permissions JSON string: `{"explicit":{"permissions":[…]}}`
  * whose entries each hold one of `cache_permissions`, `topic_permissions`,
  * `function_permissions` with a known `role`. Throws with the reason otherwise.
  *
@@ -149,7 +179,7 @@ export function parsePermissions(json: string): unknown {
         `permission ${index} (${kind}) has role ${JSON.stringify(role)}; expected one of ${ROLES[kind]?.join(', ')}`,
       );
     }
-    // Reference §8.15: a scope set both to "all" and to a selector is ambiguous; refuse it.
+    // A scope set both to "all" and to a selector is ambiguous; refuse it.
     for (const [all, selector] of SCOPE_PAIRS) {
       const scope = body as Record<string, unknown>;
       if (scope[all] != null && scope[selector] != null) {
@@ -182,6 +212,10 @@ export class TokenAuthority {
   readonly maxValidForSeconds: number;
 
   /**
+   * Creates an authority; without `options.secret` it signs with a random 32-byte key (tokens then
+   * stop verifying after a restart), the endpoint defaults to `localhost` and the longest
+   * validity to 3600 seconds.
+   *
    * @param options - key, endpoint, limits and clock.
    * @example
    * ```ts
@@ -249,12 +283,24 @@ export class TokenAuthority {
    * ```
    */
   async mint(request: {
+    /** How long the token is valid, in seconds: 1 to {@link TokenAuthority.maxValidForSeconds}. */
     validForSeconds: number;
+    /** The permissions document the token grants, as JSON text. */
     permissions: string;
+    /** The `token_id` claim to embed, if any. */
     tokenId?: string | undefined;
+    /** The cache of the function the token is for (its `cache` claim). */
     cacheName: string;
+    /** The function the token is for (its `fn` claim). */
     functionName: string;
-  }): Promise<{ apiKey: string; endpoint: string; validUntil: number }> {
+  }): Promise<{
+    /** The signed token (an HS256 JWT), what the guest uses as its API key. */
+    apiKey: string;
+    /** The endpoint the token is for (the authority's `endpoint`). */
+    endpoint: string;
+    /** When the token expires, in epoch seconds. */
+    validUntil: number;
+  }> {
     this.#checkValidity(request.validForSeconds);
     const permissions = parsePermissions(request.permissions);
     const decision = checkWithinGrant(permissions, this.grantFor(request.cacheName, request.functionName));
@@ -281,12 +327,24 @@ export class TokenAuthority {
    * ```
    */
   async issue(request: {
+    /** How long the token is valid, in seconds: 1 to {@link TokenAuthority.maxValidForSeconds}. */
     validForSeconds: number;
+    /** The permissions document the token grants, as JSON text. */
     permissions: string;
+    /** The `token_id` claim to embed, if any. */
     tokenId?: string | undefined;
+    /** The cache of the function the token is for (its `cache` claim). */
     cacheName: string;
+    /** The function the token is for (its `fn` claim). */
     functionName: string;
-  }): Promise<{ apiKey: string; endpoint: string; validUntil: number }> {
+  }): Promise<{
+    /** The signed token (an HS256 JWT), what the guest uses as its API key. */
+    apiKey: string;
+    /** The endpoint the token is for (the authority's `endpoint`). */
+    endpoint: string;
+    /** When the token expires, in epoch seconds. */
+    validUntil: number;
+  }> {
     return this.#sign(request, parsePermissions(request.permissions), { origin: ORIGIN_OPERATOR });
   }
 

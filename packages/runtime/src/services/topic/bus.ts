@@ -7,8 +7,18 @@ import { connectRedis } from '../cache/redis.js';
 
 /** One published message: text (`publish`) or binary (`publish-bytes`). */
 export type TopicValue =
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'binary'; readonly bytes: Uint8Array };
+  | {
+      /** `'text'`: published with `publish`. */
+      readonly kind: 'text';
+      /** The message text. */
+      readonly text: string;
+    }
+  | {
+      /** `'binary'`: published with `publish-bytes`. */
+      readonly kind: 'binary';
+      /** The message bytes. */
+      readonly bytes: Uint8Array;
+    };
 
 /** A message as subscribers and the record see it. */
 export interface TopicMessage {
@@ -123,6 +133,10 @@ abstract class RecordingBus {
     this.#bytesLimit = bytesLimit;
   }
 
+  /**
+   * Adds a message to the record {@link TopicBus.published} reads, dropping the oldest ones
+   * while more than the message limit, or more payload bytes than the byte limit, are kept.
+   */
   protected remember(message: TopicMessage): void {
     const size = payloadBytes(message.value);
     this.#record.push(message);
@@ -180,6 +194,7 @@ abstract class RecordingBus {
     this.#recordBytes = 0;
   }
 
+  /** Ends every open subscription of this bus and waits until each has closed. */
   protected async closeSubscribers(): Promise<void> {
     const all = [...this.subscribers.values()].flatMap((set) => [...set]);
     await Promise.all(all.map((s) => s.close()));
@@ -201,6 +216,8 @@ export class MemoryTopicBus extends RecordingBus implements TopicBus {
   readonly kind = 'memory' as const;
 
   /**
+   * Creates an in-process bus that remembers the last `recordLimit` messages (default 1000).
+   *
    * @param options - how many messages to remember.
    * @example
    * ```ts
@@ -247,6 +264,10 @@ export class RedisTopicBus extends RecordingBus implements TopicBus {
   #subscriber: Redis | undefined;
 
   /**
+   * Creates a bus on a Valkey/Redis server, from a URL or an ioredis client (a duplicate of it
+   * subscribes); channels are prefixed with `mf:topic:` unless `channelPrefix` says otherwise, and
+   * it remembers the last `recordLimit` messages (default 1000).
+   *
    * @param options - the server URL or client, channel prefix and record size.
    * @example
    * ```ts

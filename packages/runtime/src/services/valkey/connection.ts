@@ -9,6 +9,8 @@ import { ErrorReply, encodeCommand, type Reply, RespLimitError, RespParser } fro
 /** Why a command got no reply: the connection failed, was lost, timed out, or was cancelled. */
 export class ValkeyConnectionError extends Error {
   /**
+   * Creates the error with the given description.
+   *
    * @param message - what happened and what to do.
    * @example
    * new ValkeyConnectionError('connection refused').name; // 'ValkeyConnectionError'
@@ -40,6 +42,8 @@ export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
 /** A reply larger than the command's limit; refused before it was buffered. */
 export class ValkeyReplyLimitError extends Error {
   /**
+   * Creates the error with the given description.
+   *
    * @param message - what was refused and how to raise the limit.
    * @example
    * new ValkeyReplyLimitError('too big').name; // 'ValkeyReplyLimitError'
@@ -62,11 +66,17 @@ interface Pending {
 
 /** A cluster URL taken apart: where to connect, and how to authenticate and select a database. */
 export interface ParsedUrl {
+  /** Whether to connect over TLS: `true` for `rediss://` and `valkeys://`. */
   readonly tls: boolean;
+  /** The host name or address (IPv6 without brackets); `127.0.0.1` when the URL has none. */
   readonly host: string;
+  /** The TCP port; 6379 when the URL has none. */
   readonly port: number;
+  /** The user name for `AUTH` (percent-decoded), if the URL has one. */
   readonly username: string | undefined;
+  /** The password for `AUTH` (percent-decoded), if the URL has one. */
   readonly password: string | undefined;
+  /** The database number to `SELECT` (the URL's path, e.g. `/2`), if given. */
   readonly db: number | undefined;
   /** The URL without its password, for messages. */
   readonly display: string;
@@ -128,6 +138,9 @@ export class ValkeyConnection {
   #closed = false;
 
   /**
+   * Creates a connection for a server URL (the URL is parsed here; the socket opens later);
+   * connecting times out after 2000 ms and each command after 5000 ms unless `options` says otherwise.
+   *
    * @param url - `redis://…`, `rediss://…`, `valkey://…` or `valkeys://…`.
    * @param options - time limits.
    * @example

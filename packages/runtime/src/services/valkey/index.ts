@@ -76,13 +76,44 @@ export interface ValkeyServiceOptions {
  * const v: ValkeyWitValue = { tag: 'int', val: 42n };
  */
 export type ValkeyWitValue =
-  | { tag: 'nil' }
-  | { tag: 'int'; val: bigint }
-  | { tag: 'data'; val: ServiceData }
-  | { tag: 'bulk'; val: ValkeyResponseStream }
-  | { tag: 'ok' }
-  | { tag: 'simple-string'; val: string }
-  | { tag: 'simple-error'; val: string };
+  | {
+      /** `'nil'`: a null reply (e.g. `GET` of a missing key). */
+      tag: 'nil';
+    }
+  | {
+      /** `'int'`: an integer reply. */
+      tag: 'int';
+      /** The integer, as a 64-bit `bigint`. */
+      val: bigint;
+    }
+  | {
+      /** `'data'`: a bulk-string reply. */
+      tag: 'data';
+      /** The reply's bytes. */
+      val: ServiceData;
+    }
+  | {
+      /** `'bulk'`: an array reply, handed out one element at a time. */
+      tag: 'bulk';
+      /** The stream of the array's elements. */
+      val: ValkeyResponseStream;
+    }
+  | {
+      /** `'ok'`: the status reply `+OK`. */
+      tag: 'ok';
+    }
+  | {
+      /** `'simple-string'`: any other status reply (e.g. `+PONG`). */
+      tag: 'simple-string';
+      /** The status text, without the `+`. */
+      val: string;
+    }
+  | {
+      /** `'simple-error'`: an error reply from the server (e.g. `-ERR unknown command`), at the top level or inside an array. */
+      tag: 'simple-error';
+      /** The error text, with its prefix (`ERR …`). */
+      val: string;
+    };
 
 /**
  * The WIT `valkey-error` (one case, `other(string)`).
@@ -90,7 +121,12 @@ export type ValkeyWitValue =
  * @example
  * const e: ValkeyWitError = { tag: 'other', val: 'timed out' };
  */
-export type ValkeyWitError = { tag: 'other'; val: string };
+export type ValkeyWitError = {
+  /** `'other'`: the only case. */
+  tag: 'other';
+  /** What went wrong on the host's side: e.g. a timeout, a lost connection, or a reply too large to accept. */
+  val: string;
+};
 
 /**
  * What `[method]cluster-client.command` returns for its `result<value, valkey-error>`: the `value`
@@ -106,7 +142,14 @@ export type ValkeyWitError = { tag: 'other'; val: string };
  * const answer: ValkeyCommandAnswer = { tag: 'int', val: 1n };
  * const failed: ValkeyCommandAnswer = { tag: 'err', val: { tag: 'other', val: 'timed out' } };
  */
-export type ValkeyCommandAnswer = ValkeyWitValue | { tag: 'err'; val: ValkeyWitError };
+export type ValkeyCommandAnswer =
+  | ValkeyWitValue
+  | {
+      /** `'err'`: the command failed. */
+      tag: 'err';
+      /** Why it failed. */
+      val: ValkeyWitError;
+    };
 
 /**
  * The WIT `command` record as it arrives: the name and its arguments as `data`.
@@ -115,7 +158,9 @@ export type ValkeyCommandAnswer = ValkeyWitValue | { tag: 'err'; val: ValkeyWitE
  * const c: ValkeyWitCommand = { command: 'GET', arguments: [{ tag: 'value', val: new TextEncoder().encode('k') }] };
  */
 export interface ValkeyWitCommand {
+  /** The command's name, e.g. `GET` or `HSET`. */
   readonly command: string;
+  /** The command's arguments, each as bytes, in order. */
   readonly arguments: readonly ServiceData[];
 }
 
@@ -132,6 +177,8 @@ export class ValkeyClusterClient extends HostResource {
   readonly resource = 'cluster-client';
 
   /**
+   * Creates the handle for a named cluster, with its connection or the reason it has none.
+   *
    * @param clusterName - the name the guest asked for.
    * @param connection - the shared connection of its server, or `undefined`.
    * @param problem - why there is no connection.
@@ -164,6 +211,8 @@ export class ValkeyResponseStream extends HostResource {
   #index = 0;
 
   /**
+   * Creates a stream positioned before the first element.
+   *
    * @param items - the array reply's elements.
    * @example
    * new ValkeyResponseStream([]).next(); // undefined

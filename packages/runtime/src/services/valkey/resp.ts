@@ -8,6 +8,8 @@
 /** A simple-string (status) reply, e.g. `+OK` or `+PONG`. */
 export class StatusReply {
   /**
+   * Wraps the text of a `+` reply.
+   *
    * @param text - the status text.
    * @example
    * new StatusReply('PONG').text; // 'PONG'
@@ -18,6 +20,8 @@ export class StatusReply {
 /** An error reply, e.g. `-ERR unknown command`; at the top level or as an array element. */
 export class ErrorReply {
   /**
+   * Wraps the text of a `-` reply.
+   *
    * @param text - the error text, with its prefix (`ERR …`, `WRONGTYPE …`).
    * @example
    * new ErrorReply('ERR syntax error').text; // 'ERR syntax error'
@@ -53,6 +57,8 @@ export function encodeCommand(args: readonly Uint8Array[]): Buffer {
 /** The protocol was broken (not RESP2): the connection cannot be trusted any more. */
 export class RespProtocolError extends Error {
   /**
+   * Creates the error with the given description.
+   *
    * @param message - what was wrong.
    * @example
    * new RespProtocolError('unexpected byte').name; // 'RespProtocolError'
@@ -69,6 +75,8 @@ export class RespProtocolError extends Error {
  */
 export class RespLimitError extends Error {
   /**
+   * Creates the error; the message gives both sizes.
+   *
    * @param size - bytes the reply has, or will have at least.
    * @param limit - the limit it crossed.
    * @example
@@ -113,6 +121,9 @@ export class RespParser {
   #inReply = 0;
 
   /**
+   * Creates a parser that calls `onReply` for each complete reply; without `maxReplyBytes`
+   * replies have no size limit.
+   *
    * @param onReply - called with each complete top-level reply.
    * @param maxReplyBytes - the size limit of the next top-level reply (asked again for each);
    *   a reply that crosses it throws {@link RespLimitError} before the rest of it is buffered.
