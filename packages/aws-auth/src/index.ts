@@ -81,7 +81,7 @@ export type Authorization =
  * ```
  */
 export class AuthError extends Error {
-  /** The WIT case. */
+  /** The WIT error case: always `unauthorized`, the only case of `auth-error`. */
   readonly case = 'unauthorized' as const;
   /** The host's explanation. */
   readonly detail: string;

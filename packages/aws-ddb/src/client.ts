@@ -42,7 +42,7 @@ export type DdbErrorCase = 'unauthorized' | 'malformed' | 'other';
  * ```
  */
 export class DdbError extends Error {
-  /** The WIT case. */
+  /** Which case of the WIT error the host returned (e.g. `malformed`); branch on it to handle one kind of failure. */
   readonly case: DdbErrorCase;
   /** The host's explanation. */
   readonly detail: string;

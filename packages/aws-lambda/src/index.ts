@@ -49,7 +49,7 @@ export type LambdaErrorCase = 'unauthorized' | 'malformed' | 'other';
  * ```
  */
 export class LambdaError extends Error {
-  /** The WIT case. */
+  /** Which case of the WIT error the host returned (e.g. `unauthorized`); branch on it to handle one kind of failure. */
   readonly case: LambdaErrorCase;
   /** The host's explanation. */
   readonly detail: string;
@@ -92,7 +92,7 @@ export class LambdaError extends Error {
  * ```
  */
 export interface InvokeOptions {
-  /** A version or alias. */
+  /** The version number or alias to invoke (e.g. `'7'`, `'live'`); `$LATEST` when omitted. */
   readonly qualifier?: string;
   /** `request-response` (default: wait for the result), `event` (asynchronous, 202) or `dry-run` (check permissions, 204). */
   readonly invocationType?: 'request-response' | 'event' | 'dry-run';

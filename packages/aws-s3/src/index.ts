@@ -59,7 +59,7 @@ export type S3ErrorCase = 'unauthorized' | 'malformed' | 'other';
  * ```
  */
 export class S3Error extends Error {
-  /** The WIT case. */
+  /** Which case of the WIT error the host returned (e.g. `unauthorized`); branch on it to handle one kind of failure. */
   readonly case: S3ErrorCase;
   /** The host's explanation. */
   readonly detail: string;

@@ -58,7 +58,7 @@ export type SecretsErrorCase = 'not-found' | 'unauthorized' | 'malformed' | 'oth
  * ```
  */
 export class SecretsError extends Error {
-  /** The WIT case. */
+  /** Which case of the WIT error the host returned (e.g. `not-found`); branch on it to handle one kind of failure. */
   readonly case: SecretsErrorCase;
   /** The host's explanation (none for `not-found`). */
   readonly detail: string | undefined;
@@ -137,7 +137,7 @@ export class SecretsExtractError extends Error {
  * ```
  */
 export interface GetSecretValueOptions {
-  /** A specific version. */
+  /** The id of the version to get; the `AWSCURRENT` version when neither this nor `versionStage` is given. */
   readonly versionId?: string;
   /** A version stage (`AWSCURRENT`, `AWSPENDING`, …). */
   readonly versionStage?: string;

@@ -304,13 +304,13 @@ export function encodeJson(value: unknown): Data {
  * ```
  */
 export const encode: {
-  /** The `Data` as is. */
+  /** Passes a `Data` through unchanged (a host buffer stays unread). */
   readonly data: Encoder<Data>;
-  /** Raw bytes. */
+  /** Sends the bytes of a typed array or `ArrayBuffer` as they are, viewed rather than copied. */
   readonly bytes: Encoder<Uint8Array | ArrayBuffer | ArrayBufferView>;
-  /** UTF-8 text. */
+  /** Encodes a string as UTF-8 text. */
   readonly text: Encoder<string>;
-  /** Compact JSON. */
+  /** Encodes a value as compact JSON ({@link encodeJson}), refusing `BigInt`s and cycles with an {@link EncodeError}. */
   readonly json: Encoder<unknown>;
   /** An empty body, whatever the value. */
   readonly empty: Encoder<unknown>;

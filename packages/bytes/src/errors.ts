@@ -49,7 +49,7 @@ export interface ExtractErrorOptions {
   readonly position?: SourcePosition;
   /** For schema errors: every issue the schema reported, with its path. */
   readonly issues?: readonly SchemaIssue[];
-  /** The underlying error, if any. */
+  /** The error that caused this one (kept as the error's `cause`), if any. */
   readonly cause?: unknown;
 }
 

@@ -44,7 +44,7 @@ export function pascalCase(kebab: string): string {
  * ```
  */
 export class CacheError extends Error {
-  /** The WIT error case. */
+  /** Which case of the WIT error the host returned (e.g. `timeout`); branch on it to handle one kind of failure. */
   readonly case: CacheErrorCase;
   /** The case's message (`invalid-argument`, `permission-denied`, ...), if it carries one. */
   readonly detail: string | undefined;

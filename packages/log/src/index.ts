@@ -166,7 +166,7 @@ function rustDebugString(value: string): string {
 export class LogConfigurationError extends Error {
   /** `auth` (the host's `auth(string)`) or `unknown`. */
   readonly kind: 'auth' | 'unknown';
-  /** The detail message. */
+  /** The host's reason for `auth`, or what went wrong for `unknown` (without the crate's prefix). */
   readonly detail: string;
 
   /**

@@ -50,7 +50,7 @@ function rustDebugString(value: string): string {
  * ```
  */
 export class TopicError extends Error {
-  /** The WIT error case. */
+  /** Which case of the WIT error the host returned (e.g. `not-found`); branch on it to handle one kind of failure. */
   readonly case: TopicErrorCase;
   /** The case's message, for the cases that carry one. */
   readonly detail: string | undefined;

@@ -56,7 +56,7 @@ export interface LogRecord {
   readonly cacheName: string;
   /** The id of the invocation the record belongs to. */
   readonly invocationId: string;
-  /** Epoch ms. */
+  /** When the router received the record, in epoch milliseconds. */
   readonly time: number;
 }
 
