@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     name: 'conformance',
     include: ['**/*.test.ts'],
-    exclude: ['fixtures/**', 'registry/**', '**/node_modules/**'],
+    exclude: ['fixtures/**', 'registry/**', 'reliability/**', '**/node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
   },
