@@ -1,18 +1,18 @@
 // The cache-scalar example built from TypeScript and the official Rust crate's build of the same
-// example, run in the real host on both cache backends: same host calls, same answers (§4 C).
+// example, run in the real host on both cache backends: same host calls, same answers (docs/fixtures.md "cache-scalar").
 import { join } from 'node:path';
+import { build } from '@momento-functions/build';
+import type { HostService } from '@momento-functions/runtime';
 import { createHost, type Host } from '@momento-functions/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../packages/build/src/index.js';
-import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
 import {
   type CacheBackend,
   connectRedis,
   createCacheServices,
   MemoryCacheBackend,
   RedisCacheBackend,
-} from '../../packages/runtime/src/services/cache/index.js';
-import type { HostService } from '../../packages/runtime/src/services/types.js';
+} from '@momento-functions/runtime/services/cache';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
 import { type TracedCall, traced } from './trace.js';
 
 const RUST = join(import.meta.dirname, '../../tests/fixtures/rust-official/cache-scalar.wasm');
@@ -80,7 +80,7 @@ describe.each(backends)('cache-scalar on the %s backend', (_, makeBackend) => {
     ['TypeScript', () => tsWasm],
     ['Rust (official crate)', () => RUST],
   ] as const) {
-    it(`${language}: the §4 C trace, results and response`, async () => {
+    it(`${language}: the upstream trace, results and response`, async () => {
       await backend.flush();
       trace.length = 0;
       const fn = await host.load(wasm(), { name: 'cache-scalar', cache: 'demo' });

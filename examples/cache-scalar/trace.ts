@@ -1,6 +1,6 @@
-// Wraps host services so a test sees every host call in order (reference §4 "trace"), with
+// Wraps host services so a test sees every host call in order (the ordered host calls, WASI excluded), with
 // `data` arguments shown as UTF-8 text and results as the services answered them.
-import type { HostService } from '../../packages/runtime/src/services/types.js';
+import type { HostService } from '@momento-functions/runtime';
 
 export interface TracedCall {
   readonly fn: string;

@@ -1,17 +1,13 @@
 // The token-vending-machine port in the real host with the real log, topic and token services:
-// host calls and responses as reference §4 E says, and the vended token verifies.
+// host calls and responses as the upstream example's (docs/topics-logs-tokens.md), and the vended token verifies.
 import { join } from 'node:path';
+import { build } from '@momento-functions/build';
+import type { HostService } from '@momento-functions/runtime';
 import { createHost, type Host } from '@momento-functions/runtime';
+import { createLogServices, LogRouter } from '@momento-functions/runtime/services/log';
+import { createTokenServices, TokenAuthority, verifyToken } from '@momento-functions/runtime/services/token';
+import { MemoryTopicBus } from '@momento-functions/runtime/services/topic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../packages/build/src/index.js';
-import { createLogServices, LogRouter } from '../../packages/runtime/src/services/log/index.js';
-import {
-  createTokenServices,
-  TokenAuthority,
-  verifyToken,
-} from '../../packages/runtime/src/services/token/index.js';
-import { MemoryTopicBus } from '../../packages/runtime/src/services/topic/index.js';
-import type { HostService } from '../../packages/runtime/src/services/types.js';
 import { type TracedCall, traced } from '../cache-scalar/trace.js';
 
 const PERMISSIONS =
@@ -51,7 +47,7 @@ afterAll(async () => {
   await host?.close();
 });
 
-describe('token-vending-machine (reference §4 E)', () => {
+describe('token-vending-machine (upstream example)', () => {
   it('configures logging, logs at debug, vends a verifiable one-hour token', async () => {
     trace.length = 0;
     bus.clearPublished();

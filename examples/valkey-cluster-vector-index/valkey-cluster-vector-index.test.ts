@@ -1,4 +1,4 @@
-// The valkey-cluster-vector-index port (reference §3.1 #21) in the reference host, against a real
+// The valkey-cluster-vector-index port in the reference host, against a real
 // redis-server through the Valkey host service. The host service is wrapped to record every
 // command the function sends and the value case it answered, so the tests see what the function
 // decided from the values it got: FT.INFO's answer decides whether FT.CREATE runs (bulk, ok or
@@ -6,17 +6,17 @@
 // FT.* error replies do not fail the request (as with the crate), and an unconfigured cluster
 // answers the crate's Debug text.
 import { join } from 'node:path';
+import { build } from '@momento-functions/build';
+import type { HostService } from '@momento-functions/runtime';
 import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { build } from '../../packages/build/src/index.js';
-import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
-import type { HostService } from '../../packages/runtime/src/services/types.js';
 import {
   createValkeyServices,
   type ValkeyClusterClient,
   type ValkeyCommandAnswer,
   type ValkeyWitCommand,
-} from '../../packages/runtime/src/services/valkey/index.js';
+} from '@momento-functions/runtime/services/valkey';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
 import { valkeyService } from '../../packages/valkey/test/host/support.js';
 
 const { report } = await build({ entry: join(import.meta.dirname, 'index.ts') });

@@ -10,16 +10,16 @@
 // FT.SEARCH on the `no-search` cluster) reaches redis unchanged.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { HostService } from '@momento-functions/runtime';
 import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
-import type { HostService } from '../../packages/runtime/src/services/types.js';
 import {
   createValkeyServices,
   type ValkeyClusterClient,
   type ValkeyCommandAnswer,
   type ValkeyWitCommand,
-} from '../../packages/runtime/src/services/valkey/index.js';
+} from '@momento-functions/runtime/services/valkey';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
 import { valkeyService } from '../../packages/valkey/test/host/support.js';
 import { type OpenAiStandIn, startOpenAi } from '../shared/openai-stand-in.js';
 

@@ -5,8 +5,7 @@
 // against the other implementations. docs/conformance.md describes what is compared.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../packages/build/src/index.js';
+import { build } from '@momento-functions/build';
 import {
   checkImports,
   createHost,
@@ -16,8 +15,9 @@ import {
   type HostService,
   type InvokeRequest,
   type SpawnOutcome,
-} from '../../packages/runtime/src/index.js';
-import { createCacheServices, MemoryCacheBackend } from '../../packages/runtime/src/services/cache/index.js';
+} from '@momento-functions/runtime';
+import { createCacheServices, MemoryCacheBackend } from '@momento-functions/runtime/services/cache';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CacheFailure,
   IMPLEMENTATIONS,

@@ -21,11 +21,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAws, fakeEndpoints, startFakeAws } from '../../packages/aws-auth/test/support/fake-aws.js';
-import { build } from '../../packages/build/src/index.js';
-import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
-import { HostStream } from '../../packages/runtime/src/host-stream.js';
+import { build } from '@momento-functions/build';
 import {
   type BuiltinServiceOptions,
   builtinServices,
@@ -36,8 +32,12 @@ import {
   type Host,
   type HostService,
   type InvokeResponse,
-} from '../../packages/runtime/src/index.js';
-import { createTopicBus } from '../../packages/runtime/src/services/topic/index.js';
+} from '@momento-functions/runtime';
+import { HostStream } from '@momento-functions/runtime/internal';
+import { createTopicBus } from '@momento-functions/runtime/services/topic';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAws, fakeEndpoints, startFakeAws } from '../../packages/aws-auth/test/support/fake-aws.js';
+import { type RedisServer, startRedis } from '../../packages/cache/test/support/redis.js';
 
 const PAYLOAD = 'héllo, data ✓ — pass it on';
 const enc = new TextEncoder();

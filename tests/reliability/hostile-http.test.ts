@@ -13,15 +13,15 @@
  * the server (the marker `x-evil` only ever travels percent-encoded). The server answers
  * /_momento/health after every run. CI: 1,000 runs of each property; MF_RELIABILITY_LONG=1: 10,000.
  */
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../../packages/runtime/src/index.js';
+import { createHost, type Host } from '@momento-functions/runtime';
 import {
   type ConfiguredServer,
   createServer,
   servableFromHandle,
   silentLogger,
-} from '../../packages/runtime/src/server/index.js';
+} from '@momento-functions/runtime/server';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fixture,
   KNOWN_BUGS,

@@ -4,8 +4,8 @@
  * value, so every answer must be "1"; a "2" would mean an instance was reused.
  * CI: 1,000 invocations; MF_RELIABILITY_LONG=1: 10,000.
  */
+import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHost, type FunctionHandle, type Host } from '../../packages/runtime/src/index.js';
 import { fixture, pick, report } from './support.js';
 
 const N = pick(1_000, 10_000);

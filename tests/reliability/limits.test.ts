@@ -4,14 +4,14 @@
  * grows its memory until memory.grow fails gets the memory limit's error (500 "ran out of
  * memory"), and the host's RSS stays bounded while it does, one at a time and in parallel.
  */
-import { afterAll, expect, it } from 'vitest';
-import { createHost, type FunctionHandle, type Host } from '../../packages/runtime/src/index.js';
+import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
 import {
   type ConfiguredServer,
   createServer,
   servableFromHandle,
   silentLogger,
-} from '../../packages/runtime/src/server/index.js';
+} from '@momento-functions/runtime/server';
+import { afterAll, expect, it } from 'vitest';
 import { watGreedy } from '../../packages/runtime/test/helpers/guests.js';
 import { fixture, MiB, pick, report, rssSampler } from './support.js';
 

@@ -5,14 +5,14 @@
  * the host's queue), and RSS must stop growing: the growth after the warm-up stays bounded.
  */
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHost, type Host } from '../../packages/runtime/src/index.js';
+import { createHost, type Host } from '@momento-functions/runtime';
 import {
   type ConfiguredServer,
   createServer,
   servableFromHandle,
   silentLogger,
-} from '../../packages/runtime/src/server/index.js';
+} from '@momento-functions/runtime/server';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixture, MiB, pick, report, rssSampler, watHeaderEcho } from './support.js';
 
 const CONNECTIONS = 16;

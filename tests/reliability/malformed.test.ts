@@ -10,8 +10,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHost, type Host, LoadError } from '@momento-functions/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHost, type Host, LoadError } from '../../packages/runtime/src/index.js';
 import { watHello } from '../../packages/runtime/test/helpers/guests.js';
 import { fixture, KNOWN_BUGS, MiB, pick, report, rssSampler } from './support.js';
 

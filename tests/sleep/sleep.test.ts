@@ -6,9 +6,9 @@
 // Needs the guest packages built (`npm run build`): the guest imports them by name.
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from '@momento-functions/build';
+import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../packages/build/src/index.js';
-import { createHost, type FunctionHandle, type Host } from '../../packages/runtime/src/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let host: Host;

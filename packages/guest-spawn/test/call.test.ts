@@ -1,10 +1,10 @@
 // spawnFunction (src/call.ts): unit tests against a recording fake of momento:spawn/spawn, and end
 // to end: a built web function spawning a built spawn function in the reference host.
 import { join, resolve } from 'node:path';
+import { build } from '@momento-functions/build';
 import { Data, encode } from '@momento-functions/bytes';
+import { createHost, type FunctionHandle, type Host, type HostLogEntry } from '@momento-functions/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { build } from '../../build/src/index.js';
-import { createHost, type FunctionHandle, type Host, type HostLogEntry } from '../../runtime/src/index.js';
 import { SpawnEncodeError, SpawnError, spawnFunction } from '../src/index.js';
 import { failNextSpawn, resetSpawn, spawnCalls, throwNextSpawn } from './call-fake-spawn.js';
 

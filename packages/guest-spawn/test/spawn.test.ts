@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
+import { build } from '@momento-functions/build';
 import { extract } from '@momento-functions/bytes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { build } from '../../build/src/index.js';
 import { runSpawn } from '../../build/test/harness.js';
 import { SpawnFailure, SpawnSuccess, spawn, type WitSpawnFailure } from '../src/index.js';
 

@@ -1,6 +1,6 @@
 // The crate types added for API parity: the `SseEvent` builders and `WebResult<T>`.
+import { formatSseEvent } from '@momento-functions/runtime';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { formatSseEvent } from '../../runtime/src/sse.js';
 import type { WebError as WebErrorClass, WebResult } from '../src/index.js';
 import { bodyText, FakeBuffer, freshInstance, value } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // momento:log for guest unit tests: the real log host service (router + memory topic bus);
 // `err` results are thrown like componentize-js does (an Error with the WIT error as `payload`).
-import { createLogServices, LogRouter } from '../../runtime/src/services/log/index.js';
-import { MemoryTopicBus } from '../../runtime/src/services/topic/index.js';
+import { createLogServices, LogRouter } from '@momento-functions/runtime/services/log';
+import { MemoryTopicBus } from '@momento-functions/runtime/services/topic';
 
 export const bus = new MemoryTopicBus();
 export const lines: string[] = [];

@@ -1,7 +1,7 @@
 // The log host service: level filtering, system logs before/after configuration, console formats.
+import { type LogLevel, LogRouter, passes } from '@momento-functions/runtime/services/log';
+import { MemoryTopicBus } from '@momento-functions/runtime/services/topic';
 import { describe, expect, it } from 'vitest';
-import { type LogLevel, LogRouter, passes } from '../../runtime/src/services/log/index.js';
-import { MemoryTopicBus } from '../../runtime/src/services/topic/index.js';
 
 const ctx = (id = 'inv') => {
   const c = new AbortController();

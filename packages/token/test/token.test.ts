@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import {
   createTokenServices,
   parsePermissions,
   TokenAuthority,
   verifyToken,
-} from '../../runtime/src/services/token/index.js';
+} from '@momento-functions/runtime/services/token';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CacheItemSelector,
   CachePermissions,

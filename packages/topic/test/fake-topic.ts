@@ -1,6 +1,6 @@
 // momento:topic for guest unit tests: calls the real topic host service over a memory bus and
 // throws `err` results like componentize-js (an Error with the WIT error as `payload`).
-import { createTopicServices, MemoryTopicBus } from '../../runtime/src/services/topic/index.js';
+import { createTopicServices, MemoryTopicBus } from '@momento-functions/runtime/services/topic';
 
 export const bus = new MemoryTopicBus();
 const [service] = createTopicServices({ bus });

@@ -1,13 +1,13 @@
 import { Data } from '@momento-functions/bytes';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, type RedisServer, startRedis } from '../../cache/test/support/redis.js';
 import {
   createTopicBus,
   createTopicServices,
   MemoryTopicBus,
   RedisTopicBus,
   type TopicBus,
-} from '../../runtime/src/services/topic/index.js';
+} from '@momento-functions/runtime/services/topic';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, type RedisServer, startRedis } from '../../cache/test/support/redis.js';
 import { publish, publishBytes, TopicError } from '../src/index.js';
 import { bus, injected } from './fake-topic.js';
 

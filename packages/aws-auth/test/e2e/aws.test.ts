@@ -5,10 +5,10 @@
 // WIT resources. Needs the packages built (`npm run build`): the guest imports them by name.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from '@momento-functions/build';
+import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
+import { createAwsServices } from '@momento-functions/runtime/services/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../../build/src/index.js';
-import { createHost, type FunctionHandle, type Host } from '../../../runtime/src/index.js';
-import { createAwsServices } from '../../../runtime/src/services/aws/index.js';
 import { DENIED_ROLE_ARN, type FakeAws, fakeEndpoints, ROLE_ARN, startFakeAws } from '../support/fake-aws.js';
 
 let aws: FakeAws;

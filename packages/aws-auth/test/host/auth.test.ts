@@ -1,6 +1,6 @@
 // momento:aws-auth host service against the local fake STS (real sockets, SigV4 verified).
+import { AwsCredentialsProvider } from '@momento-functions/runtime/services/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsCredentialsProvider } from '../../../runtime/src/services/aws/index.js';
 import { DENIED_ROLE_ARN, type FakeAws, ROLE_ARN, startFakeAws } from '../support/fake-aws.js';
 import { context, hardcoded, type Outcome, services } from '../support/host.js';
 

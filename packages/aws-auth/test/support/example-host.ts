@@ -1,9 +1,9 @@
 // Builds an example into a real component and serves it from a real host with the aws-* services
 // pointed at the local fake AWS (the credentials-provider and the clients cross the bridge as
 // WIT resources).
+import { build } from '@momento-functions/build';
 import { createHost, type Host } from '@momento-functions/runtime';
-import { build } from '../../../build/src/index.js';
-import { createAwsServices } from '../../../runtime/src/services/aws/index.js';
+import { createAwsServices } from '@momento-functions/runtime/services/aws';
 import { type FakeAws, fakeEndpoints, startFakeAws } from './fake-aws.js';
 
 export interface ExampleHost {

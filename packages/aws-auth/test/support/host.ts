@@ -1,6 +1,6 @@
 // Calls the aws-* host services directly with jco-shaped values, as the bridge will.
-import { type AwsServiceOptions, createAwsServices } from '../../../runtime/src/services/aws/index.js';
-import type { HostService, InvocationContext } from '../../../runtime/src/services/types.js';
+import type { HostService, InvocationContext } from '@momento-functions/runtime';
+import { type AwsServiceOptions, createAwsServices } from '@momento-functions/runtime/services/aws';
 import { fakeEndpoints, ROLE_ARN } from './fake-aws.js';
 
 export function context(

@@ -1,8 +1,8 @@
 // momento:aws-ddb host service against the local fake DynamoDB (JSON 1.0, SigV4 verified).
+import { toPaddedBase64 } from '@momento-functions/runtime/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../../../aws-auth/test/support/fake-aws.js';
 import { clientOf, context, type Outcome, services } from '../../../aws-auth/test/support/host.js';
-import { toPaddedBase64 } from '../../../runtime/src/services/aws/ddb.js';
 
 type Item = { tag: 'json'; val: { tag: 'value'; val: Uint8Array } };
 const item = (value: unknown): Item => ({

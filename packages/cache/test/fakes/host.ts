@@ -1,8 +1,8 @@
 // The guest packages' host imports in unit tests: each call goes to the real memory-backed host
 // services (synchronous), and `err` results are thrown the way componentize-js does (an Error
 // whose `payload` is the WIT error). Every call is recorded for trace assertions.
-import { createCacheServices, MemoryCacheBackend } from '../../../runtime/src/services/cache/index.js';
-import type { HostService, InvocationContext } from '../../../runtime/src/services/types.js';
+import type { HostService, InvocationContext } from '@momento-functions/runtime';
+import { createCacheServices, MemoryCacheBackend } from '@momento-functions/runtime/services/cache';
 
 export interface RecordedCall {
   readonly iface: string;

@@ -2,14 +2,14 @@
  * The embedded store's total size cap: least-recently-used eviction, the eviction counter,
  * items that can never fit, and memory staying under the cap.
  */
-import { describe, expect, it } from 'vitest';
+import type { InvocationContext } from '@momento-functions/runtime';
 import {
   createCacheServices,
   ELEMENT_OVERHEAD_BYTES,
   ITEM_OVERHEAD_BYTES,
   MemoryCacheBackend,
-} from '../../../runtime/src/services/cache/index.js';
-import type { InvocationContext } from '../../../runtime/src/services/types.js';
+} from '@momento-functions/runtime/services/cache';
+import { describe, expect, it } from 'vitest';
 
 const MiB = 1024 * 1024;
 const bytes = (text: string) => new TextEncoder().encode(text);

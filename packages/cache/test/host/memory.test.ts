@@ -1,4 +1,4 @@
-import { MemoryCacheBackend } from '../../../runtime/src/services/cache/index.js';
+import { MemoryCacheBackend } from '@momento-functions/runtime/services/cache';
 import { cacheSuite } from './suite.js';
 
 cacheSuite('the embedded memory store', async () => {

@@ -1,7 +1,7 @@
 // Valkey/Redis specifics: two hosts share items, and a backend that is down or goes away gives
 // the guest `timeout` or `internal-error` quickly, never a hang or a crashed host.
+import { CACHE_SCALAR_INTERFACE, createCacheServices } from '@momento-functions/runtime/services/cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_SCALAR_INTERFACE, createCacheServices } from '../../../runtime/src/services/cache/index.js';
 import { freePort, type RedisServer, startRedis } from '../support/redis.js';
 import { call, context, enc, find } from '../support/services.js';
 

@@ -1,4 +1,4 @@
-import { connectRedis, RedisCacheBackend } from '../../../runtime/src/services/cache/index.js';
+import { connectRedis, RedisCacheBackend } from '@momento-functions/runtime/services/cache';
 import { startRedis } from '../support/redis.js';
 import { cacheSuite } from './suite.js';
 

@@ -1,14 +1,14 @@
 // One behavioural suite for the cache-scalar and cache-list host services, run against every
 // backend (memory, Valkey/Redis) by the *.test.ts files next to it.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { HostService } from '@momento-functions/runtime';
 import {
   CACHE_LIST_INTERFACE,
   CACHE_SCALAR_INTERFACE,
   type CacheBackend,
   createCacheServices,
-} from '../../../runtime/src/services/cache/index.js';
-import type { HostService } from '../../../runtime/src/services/types.js';
+} from '@momento-functions/runtime/services/cache';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { call, context, enc, find, sleep, text } from '../support/services.js';
 
 export interface BackendUnderTest {

@@ -1,5 +1,5 @@
 // Calls host services the way the sandbox bridge does: (ctx, ...jco values) → WitResult.
-import type { HostService, InvocationContext } from '../../../runtime/src/services/types.js';
+import type { HostService, InvocationContext } from '@momento-functions/runtime';
 
 export function context(
   cacheName = 'test-cache',

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
+import { createCacheServices, MemoryCacheBackend } from '@momento-functions/runtime/services/cache';
+import { createHttpService } from '@momento-functions/runtime/services/http';
+import { createLogServices, LogRouter } from '@momento-functions/runtime/services/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, type FunctionHandle, type Host } from '../../../runtime/src/index.js';
-import { createCacheServices, MemoryCacheBackend } from '../../../runtime/src/services/cache/index.js';
-import { createHttpService } from '../../../runtime/src/services/http/index.js';
-import { createLogServices, LogRouter } from '../../../runtime/src/services/log/index.js';
 import { startUpstream, type Upstream } from '../host/upstream.js';
 import { buildExample } from './harness.js';
 

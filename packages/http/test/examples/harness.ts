@@ -1,7 +1,7 @@
 // Builds the examples under examples/ into real components (the project's build, cached by
 // content hash) and runs them in the real host with the real http service.
 import { join, resolve } from 'node:path';
-import { build } from '../../../build/src/index.js';
+import { build } from '@momento-functions/build';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const out = join(root, 'node_modules/.cache/http-examples');

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
+import { createHost, type FunctionHandle, formatSseEvent, type Host } from '@momento-functions/runtime';
+import { createHttpService } from '@momento-functions/runtime/services/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, type FunctionHandle, formatSseEvent, type Host } from '../../../runtime/src/index.js';
-import { createHttpService } from '../../../runtime/src/services/http/index.js';
 import { startUpstream, type Upstream } from '../host/upstream.js';
 import { buildExample, collect } from './harness.js';
 

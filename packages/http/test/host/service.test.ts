@@ -1,8 +1,8 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { createHttpService, signRequest } from '@momento-functions/runtime/services/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpService, signRequest } from '../../../runtime/src/services/http/index.js';
 import {
   call,
   context,

@@ -3,7 +3,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HostService, InvocationContext } from '../../../runtime/src/services/types.js';
+import type { HostService, InvocationContext } from '@momento-functions/runtime';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
 

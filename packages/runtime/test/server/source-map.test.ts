@@ -6,9 +6,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { relocateSourceMap } from '@momento-functions/build/internal';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { relocateSourceMap } from '../../../build/src/sourcemap.js';
 import { createErrorMapper, mapLogLine } from '../../src/server/source-map.js';
 
 describe('createErrorMapper', () => {

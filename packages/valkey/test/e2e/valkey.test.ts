@@ -5,11 +5,11 @@
 // Needs the packages built (`npm run build`): the guest imports them by name.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from '@momento-functions/build';
+import { createHost, type FunctionHandle, type Host } from '@momento-functions/runtime';
+import { createValkeyServices } from '@momento-functions/runtime/services/valkey';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../../build/src/index.js';
 import { type RedisServer, startRedis } from '../../../cache/test/support/redis.js';
-import { createHost, type FunctionHandle, type Host } from '../../../runtime/src/index.js';
-import { createValkeyServices } from '../../../runtime/src/services/valkey/index.js';
 
 let redis: RedisServer;
 let host: Host;

@@ -1,8 +1,6 @@
 // The Valkey host service when things go wrong: nothing listening, a server that never answers,
 // a server that goes away and comes back, a cancelled invocation, slow replies after a timeout.
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startRedis } from '../../../cache/test/support/redis.js';
 import {
   ErrorReply,
   encodeCommand,
@@ -10,7 +8,9 @@ import {
   RespParser,
   RespProtocolError,
   StatusReply,
-} from '../../../runtime/src/services/valkey/index.js';
+} from '@momento-functions/runtime/services/valkey';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startRedis } from '../../../cache/test/support/redis.js';
 import { context, plain, type Service, valkeyService } from './support.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];

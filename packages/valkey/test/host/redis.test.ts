@@ -1,8 +1,8 @@
 // The Valkey host service against a real redis-server: reply mapping, arrays as lazy streams,
 // binary safety, pipelining, configuration and refused commands.
+import { ValkeyResponseStream } from '@momento-functions/runtime/services/valkey';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from '../../../cache/test/support/redis.js';
-import { ValkeyResponseStream } from '../../../runtime/src/services/valkey/index.js';
 import { plain, type Service, valkeyService } from './support.js';
 
 let redis: RedisServer;

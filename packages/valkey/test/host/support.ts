@@ -1,6 +1,6 @@
 // Calls the Valkey host service's functions directly, with jco's value shapes.
 
-import type { HostService, InvocationContext, WitResult } from '../../../runtime/src/services/types.js';
+import type { HostService, InvocationContext, WitResult } from '@momento-functions/runtime';
 import {
   createValkeyServices,
   type ValkeyClusterClient,
@@ -9,7 +9,7 @@ import {
   type ValkeyServiceOptions,
   type ValkeyWitError,
   type ValkeyWitValue,
-} from '../../../runtime/src/services/valkey/index.js';
+} from '@momento-functions/runtime/services/valkey';
 
 export function context(signal: AbortSignal = new AbortController().signal): InvocationContext {
   return { functionName: 'valkey-test', cacheName: 'test-cache', invocationId: 'inv-1', signal };
