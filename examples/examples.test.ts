@@ -59,7 +59,7 @@ describe.each([
   });
 });
 
-describe('ping (reference §4 A smoke test)', () => {
+describe('ping (upstream web-function smoke test)', () => {
   it('answers any body with 200 text/plain "pong" without reading it', async () => {
     for (const body of ['', 'anything', '{"x":1}']) {
       const r = await invokeWeb(wasm('ping'), body);
@@ -92,7 +92,7 @@ describe('echo', () => {
   });
 });
 
-describe('json-greeter (reference §4 A)', () => {
+describe('json-greeter (upstream web-function-json-greeter)', () => {
   const JSON_CT = [{ name: 'content-type', value: 'application/json; charset=utf-8' }];
 
   it.each([
@@ -108,7 +108,7 @@ describe('json-greeter (reference §4 A)', () => {
     }
   });
 
-  // Reference §4 A texts (serde_json) and what each detail must name.
+  // The upstream json-greeter's texts (serde_json; docs/build.md) and what each detail must name.
   it.each([
     ['', 'EOF while parsing a value at line 1 column 0', /EOF|end of (input|data)/i],
     ['{}', 'missing field `name` at line 1 column 2', /name/],
@@ -128,7 +128,7 @@ describe('json-greeter (reference §4 A)', () => {
   });
 });
 
-describe('spawn-json (reference §4 B)', () => {
+describe('spawn-json (upstream spawn-function-json)', () => {
   it('{"_name":"x"} → ok', async () => {
     const { state, ...r } = await runSpawn(wasm('spawn-json'), '{"_name":"x"}');
     expect(r).toEqual({ ok: { tag: 'ok' } });
@@ -160,7 +160,7 @@ describe('in the reference host', () => {
     await host?.close();
   });
 
-  it('ping, echo and json-greeter answer as reference §4 A', async () => {
+  it('ping, echo and json-greeter answer as the upstream examples do', async () => {
     const ping = await host.load(wasm('ping'), { name: 'ping' });
     const pong = await ping.invoke({ body: 'anything' });
     expect([pong.status, pong.headers, pong.text()]).toEqual([
@@ -189,7 +189,7 @@ describe('in the reference host', () => {
     expect(bad.text()).toMatch(/^Failed to parse request body: .*name/);
   });
 
-  it('spawn-json answers as reference §4 B', async () => {
+  it('spawn-json answers as the upstream spawn-function-json does', async () => {
     const fn = await host.load(wasm('spawn-json'), { name: 'spawn-json' });
     expect(await fn.spawn('{"_name":"x"}')).toEqual({ tag: 'ok' });
     const failed = await fn.spawn('{"name":"x"}');

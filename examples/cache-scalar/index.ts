@@ -1,4 +1,4 @@
-// TypeScript port of the upstream `cache-scalar` example (reference §3.1 #1, §4 C): a fixed
+// TypeScript port of the upstream `cache-scalar` example: a fixed
 // sequence of set/get/delete/set-if calls; results are ignored; the first cache error answers
 // 500 `An error occurred during function invocation: CacheError(Error::<Case>)`.
 import * as cache from '@momento-functions/cache';

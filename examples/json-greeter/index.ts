@@ -1,5 +1,5 @@
-// `{"name": string}` → `{"message":"Hello, <name>!"}` (upstream `web-function-json-greeter`,
-// reference §4 A). A body that is not such JSON gets 400 `Failed to parse request body: …`.
+// `{"name": string}` → `{"message":"Hello, <name>!"}` (upstream `web-function-json-greeter`).
+// A body that is not such JSON gets 400 `Failed to parse request body: …`.
 import { extract } from '@momento-functions/bytes';
 import { web } from '@momento-functions/guest-web';
 import { z } from 'zod';

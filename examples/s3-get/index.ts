@@ -1,4 +1,4 @@
-// TypeScript port of the upstream `s3-get` example (reference §3.1 #9): assumes the caller's role,
+// TypeScript port of the upstream `s3-get` example: assumes the caller's role,
 // reads `{a_number, a_string}` from S3 and answers with it (and the object's metadata).
 import { rustDebugString } from '@momento-functions/aws-auth';
 import { credentialsProvider, S3Client } from '@momento-functions/aws-s3';

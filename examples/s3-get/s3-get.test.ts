@@ -1,5 +1,5 @@
 // The s3-get port built into a real component and run in the real host with the real aws-* and
-// log services, against the local fake AWS (STS + S3, SigV4 verified): answers as reference §3.1 #9.
+// log services, against the local fake AWS (STS + S3, SigV4 verified): answers as the upstream example does.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleHost, startExample } from '../../packages/aws-auth/test/support/example-host.js';
@@ -18,7 +18,7 @@ async function call(body: unknown) {
   return { status: res.status, headers: res.headers, text: res.text() };
 }
 
-describe('s3-get (reference §3.1 #9)', () => {
+describe('s3-get (upstream example)', () => {
   it('answers 200 with the Debug of the object and its metadata, no content-type', async () => {
     objects().set('item', {
       body: Buffer.from('{"a_number":7,"a_string":"say \\"hi\\""}'),

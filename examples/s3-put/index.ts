@@ -1,4 +1,4 @@
-// TypeScript port of the upstream `s3-put` example (reference §3.1 #10): assumes the caller's role
+// TypeScript port of the upstream `s3-put` example: assumes the caller's role
 // and writes `{"a_number":42,"a_string":value}` to S3 with the given metadata.
 import { credentialsProvider, S3Client } from '@momento-functions/aws-s3';
 import { encodeJson, extract } from '@momento-functions/bytes';

@@ -1,5 +1,5 @@
 // The s3-put port built into a real component and run in the real host against the local fake AWS
-// (STS + S3, SigV4 verified): answers as reference §3.1 #10.
+// (STS + S3, SigV4 verified): answers as the upstream example does.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleHost, startExample } from '../../packages/aws-auth/test/support/example-host.js';
@@ -17,7 +17,7 @@ async function call(body: unknown) {
   return { status: res.status, text: res.text() };
 }
 
-describe('s3-put (reference §3.1 #10)', () => {
+describe('s3-put (upstream example)', () => {
   it('writes {"a_number":42,"a_string":value} with the metadata and answers with etag/version/expiration', async () => {
     const res = await call({
       role_arn: ROLE_ARN,

@@ -1,4 +1,4 @@
-// TypeScript port of the upstream `secrets-manager-get` example (reference §3.1 #11): reads the
+// TypeScript port of the upstream `secrets-manager-get` example: reads the
 // secret `{token}` through Momento's AWS channel (cached on the host for up to 5 minutes) and
 // answers with its length only, never the value.
 import { credentialsProvider, SecretsManagerClient } from '@momento-functions/aws-secrets-manager';

@@ -1,5 +1,5 @@
 // The secrets-manager-get port built into a real component and run in the real host against the
-// local fake AWS (STS + Secrets Manager, SigV4 verified): answers as reference §3.1 #11, and the
+// local fake AWS (STS + Secrets Manager, SigV4 verified): answers as the upstream example does, and the
 // second call within 5 minutes is served from the host's per-function cache.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ async function call(secretName: string) {
 }
 const fetches = () => example.aws.calls.filter((c) => c.service === 'secretsmanager').length;
 
-describe('secrets-manager-get (reference §3.1 #11)', () => {
+describe('secrets-manager-get (upstream example)', () => {
   it('answers with the secret length only, and serves the second call from the host cache', async () => {
     const before = fetches();
     expect(await call('app/token')).toEqual({

@@ -1,4 +1,4 @@
-// A spawn function taking `{"_name": string}` (upstream `spawn-function-json`, reference §4 B).
+// A spawn function taking `{"_name": string}` (upstream `spawn-function-json`).
 // Success → `ok`; a payload that is not such JSON → `failed-note("Failed to extract spawn payload: …")`.
 import { extract } from '@momento-functions/bytes';
 import { spawn } from '@momento-functions/guest-spawn';

@@ -1,4 +1,4 @@
-// TypeScript port of the upstream `token-vending-machine` example (reference §3.1 #15, §4 E):
+// TypeScript port of the upstream `token-vending-machine` example:
 // logs to a topic named after the function, then vends a one-hour disposable token.
 import {
   environment,

@@ -1,4 +1,4 @@
-// TypeScript port of the upstream `valkey-cluster-vector-index` example (reference §3.1 #21):
+// TypeScript port of the upstream `valkey-cluster-vector-index` example:
 // indexes a batch of documents into a Momento-managed Valkey cluster as HSET hashes with a
 // `vector` field (f32 little-endian bytes), creating the search index on demand. The cluster
 // name comes from the `CLUSTER_NAME` configuration.

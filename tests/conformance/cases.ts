@@ -163,7 +163,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'ping',
     kind: 'web',
-    reference: 'reference §4 A (smoke test), §3.1 #24',
+    reference: 'upstream examples/web-function (smoke test)',
     implementations: {
       ts: example('ping'),
       'rust-official': fixture('rust-official', 'ping'),
@@ -224,7 +224,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'echo-limits',
     kind: 'web',
-    reference: 'docs/runtime.md §8.12 (request and response body limits); issue 4 "oversized body"',
+    reference: 'docs/decisions.md D12 (request and response body limits); issue 4 "oversized body"',
     implementations: {
       ts: example('echo'),
       'rust-official': fixture('rust-official', 'echo'),
@@ -268,7 +268,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'greeter',
     kind: 'web',
-    reference: 'reference §4 A (web-function-json-greeter)',
+    reference: 'upstream examples/web-function-json-greeter; docs/conformance.md "greeter"',
     implementations: { ts: example('json-greeter'), 'rust-official': fixture('rust-official', 'greeter') },
     cases: [
       ...(
@@ -318,7 +318,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'spawn-json',
     kind: 'spawn',
-    reference: 'reference §4 B (spawn-function-json)',
+    reference: 'upstream examples/spawn-function-json; docs/conformance.md "spawn-json"',
     implementations: { ts: example('spawn-json'), 'rust-official': fixture('rust-official', 'spawn-json') },
     cases: [
       { name: '{"_name":"x"}', payload: '{"_name":"x"}', expect: { kind: 'exact', outcome: { tag: 'ok' } } },
@@ -380,7 +380,8 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'env-report',
     kind: 'web',
-    reference: 'reference §3.1 #5 (function-environment), §2.2 WebEnvironment; docs/fixtures.md "env-report"',
+    reference:
+      'upstream examples/function-environment, guest-web WebEnvironment; docs/fixtures.md "env-report"',
     implementations: {
       ts: ours('env-report'),
       'rust-official': fixture('rust-official', 'env-report'),
@@ -479,7 +480,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'cache-scalar',
     kind: 'web',
-    reference: 'reference §4 C (cache-scalar)',
+    reference: 'upstream examples/cache-scalar; docs/fixtures.md "cache-scalar"',
     implementations: {
       ts: example('cache-scalar'),
       'rust-official': fixture('rust-official', 'cache-scalar'),
@@ -527,7 +528,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'counter',
     kind: 'web',
-    reference: 'reference §5 (a fresh instance per invocation), docs/runtime.md §8.9',
+    reference: 'a fresh instance per invocation: docs/decisions.md D9',
     implementations: { ts: ours('counter'), 'rust-official': fixture('rust-official', 'counter') },
     cases: [
       {
@@ -548,7 +549,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'panic',
     kind: 'web',
-    reference: 'docs/runtime.md §8.10 (traps); reference §2.2 (WebError)',
+    reference: 'docs/decisions.md D10 (traps); guest-web WebError',
     implementations: { ts: ours('panic'), 'rust-official': fixture('rust-official', 'panic') },
     cases: [
       {
@@ -578,7 +579,7 @@ export const SUITES: readonly Suite[] = [
   {
     name: 'spin',
     kind: 'web',
-    reference: 'docs/runtime.md §8.12 (wall-clock limit)',
+    reference: 'docs/decisions.md D12 (wall-clock limit)',
     implementations: { ts: ours('spin'), 'rust-official': fixture('rust-official', 'spin') },
     limits: { timeoutMs: 1_000 },
     cases: [

@@ -7,7 +7,8 @@ export const witDir = resolve(import.meta.dirname, '../../wit');
 
 let preopened = false;
 
-/** jco's WASI-hosted tools see no files until preview2-shim is given a preopen (toolchain-notes §1.2). */
+/** jco's WASI-hosted tools see no files until preview2-shim is given a preopen (in 0.26,
+ * `getDirectories()` is `[]` until `_setPreopens` is called, so reading a WIT path fails). */
 export async function jco() {
   if (!preopened) {
     const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem');

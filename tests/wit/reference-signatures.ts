@@ -1,5 +1,5 @@
 /**
- * Every Momento interface as reference §1.2–§1.16 defines it, in normalized WIT: named types
+ * Every Momento interface as the upstream crates' WIT (`momentohq/functions` 0.25.1) defines it, in normalized WIT: named types
  * (`use X` for a type taken from another interface) and functions. Variant, enum and record
  * member order is ABI and is compared exactly; the order of the type entries is not.
  */

@@ -14,7 +14,7 @@ import { BuildError } from './errors.js';
 export type FunctionKind = 'web' | 'spawn';
 
 /**
- * The exported interface of each function kind (reference §1.3, §1.4).
+ * The exported interface of each function kind (`wit/deps/web-function`, `wit/deps/spawn-function`).
  *
  * @example
  * ```ts

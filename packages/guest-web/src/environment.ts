@@ -202,7 +202,7 @@ export class WebEnvironment {
   /**
    * The invocation path split on `/`, without empty segments: `['search', 'me']` for both
    * `/search/me` and `search/me`, `[]` for `""` or `/`. Use it to route without caring whether
-   * the host puts a leading slash (reference §8.1). Segments keep their percent-encoding.
+   * the host puts a leading slash (docs/decisions.md D1). Segments keep their percent-encoding.
    * @example
    * ```ts
    * import { web, environment } from '@momento-functions/guest-web';

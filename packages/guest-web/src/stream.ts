@@ -99,7 +99,7 @@ function hostCall(operation: StreamOperation, call: () => void): void {
 /**
  * One server-sent event. At least one of `event` and `data` must be given.
  *
- * Rules the host enforces (reference §5.5; this package passes values through unchecked, and
+ * Rules the host enforces (the WIT of `web-function-stream`; this package passes values through unchecked, and
  * the host's refusal arrives as a {@link StreamError}):
  * - `event` and `id`: at most 512 bytes, no CR, LF or NUL;
  * - `data`: valid UTF-8, at most 1 MiB per event; CR, LF and CRLF inside it split it into
@@ -316,7 +316,7 @@ class RawStream implements RawSink {
 
 /**
  * Starts nothing yet: returns a sink whose first `send` turns this invocation into a
- * server-sent-event response. The host then commits the status (its choice, reference §8.3) and
+ * server-sent-event response. The host then commits the status (its choice, docs/decisions.md D3) and
  * `content-type: text/event-stream`, `cache-control: no-cache`, `connection: keep-alive`. Makes no host call by itself (like the crate's
  * `sse_streaming_response`).
  *

@@ -77,7 +77,8 @@ export interface WebFunction {
 }
 
 /**
- * What a handler may return, and the response each becomes (reference §2.2):
+ * What a handler may return, and the response each becomes (as with the Rust crate
+ * `momento-functions-guest-web`; docs/guest-web.md):
  *
  * | returned | status | headers | body |
  * |---|---|---|---|

@@ -971,7 +971,7 @@ class HostImpl implements Host {
       const head = (status: number, headers: [string, string][], m: StreamingResponse['mode']) => {
         headSent = true;
         mode = m;
-        // `mode` is read live: a raw stream becomes `sse` at its first send-sse (decisions §8.2).
+        // `mode` is read live: a raw stream becomes `sse` at its first send-sse (docs/decisions.md D2).
         resolve({
           status,
           headers,

@@ -10,7 +10,7 @@ export const CORE_INTERFACES = [
   'momento:web-function/web-function-stream@1.0.0',
 ] as const;
 
-/** Every interface the real platform serves to a v2 guest (reference §1.2–§1.16). */
+/** Every interface the real platform serves to a v2 guest (the Momento packages of `wit/deps/`). */
 export const MOMENTO_INTERFACES = [
   ...CORE_INTERFACES,
   'momento:cache-scalar/cache-scalar@1.0.0',

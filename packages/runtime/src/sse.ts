@@ -1,6 +1,7 @@
 /**
- * Server-sent events as the platform writes them (reference §1.3, §5.5): validation rules with
- * the platform's error strings, and the wire format this host chose (docs/runtime.md, §8.3).
+ * Server-sent events as the platform writes them (the `web-function-stream` rules of
+ * `wit/deps/web-function`): validation rules with the platform's error strings, and the wire
+ * format this host chose (docs/decisions.md D3).
  */
 
 /** Largest `event` name or `id`, in UTF-8 bytes. */

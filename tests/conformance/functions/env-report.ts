@@ -1,6 +1,6 @@
 // TypeScript counterpart of the `env-report` fixture (tests/fixtures/rust-official/env-report,
 // docs/fixtures.md): reports what the host handed to this invocation as 200 text. The first six
-// lines have the shape of the upstream `function-environment` example (reference §3.1 #5); query
+// lines have the shape of the upstream `function-environment` example; query
 // parameters, headers and configuration are sorted by name (byte order, like Rust's BTreeMap) and
 // a name given twice keeps its last value (the crate's HashMap semantics).
 import type { Data } from '@momento-functions/bytes';

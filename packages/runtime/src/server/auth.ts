@@ -1,6 +1,7 @@
 /**
  * Auth for the server: where the token comes from, and whether its permissions allow invoking
- * a function (the permissions JSON of reference §2.9).
+ * a function (the `momento-functions-token` crate's permissions JSON,
+ * `{"explicit":{"permissions":[…]}}`: docs/topics-logs-tokens.md).
  *
  * Authority never grows through a function: a token that a function minted (`mintedBy`) may
  * invoke only what both its own permissions and the minting function's token grant allow, and
@@ -19,7 +20,7 @@ export interface VerifiedToken {
    */
   mintedBy?: { cacheName: string; functionName: string };
   /**
-   * The minting function's token grant (§2.9 permissions) when `mintedBy` is set; absent, the
+   * The minting function's token grant (a permissions document) when `mintedBy` is set; absent, the
    * token may invoke nothing.
    */
   grant?: unknown;
@@ -37,7 +38,8 @@ export interface AuthOptions {
   verify: TokenVerifier;
   /**
    * Let the caller's `authorization` and `x-momento-authorization` headers reach the guest
-   * (reference §5.2 passes request headers unchanged). Default `false`: the server consumed the
+   * (the platform passes request headers to the guest unchanged, authentication headers included;
+   * the upstream examples filter them out themselves). Default `false`: the server consumed the
    * token, the guest gets its `token_id` as token metadata, and a function never holds its
    * callers' keys (it could replay them with their authority, or leak them in logs and upstream
    * requests). Async invocations never keep them in the journal either way.
@@ -70,7 +72,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// Reference §8.15: the crates write `"all_caches":null` both for "all" and for "not set", so a
+// docs/decisions.md D15: the crates write `"all_caches":null` both for "all" and for "not set", so a
 // selector that is present wins; only without one does an `all_*` field grant everything.
 function matchesCache(entry: Record<string, unknown>, cache: string): boolean {
   const selector = entry.cache_selector;
@@ -88,7 +90,7 @@ function matchesFunction(entry: Record<string, unknown>, name: string): boolean 
 }
 
 /**
- * Decides whether permissions (reference §2.9 JSON) allow invoking `cache`/`fn`. An entry
+ * Decides whether permissions (the token crate's permissions JSON) allow invoking `cache`/`fn`. An entry
  * `{"function_permissions":{"role":"FunctionInvoke", ...}}` whose cache and function selectors
  * both match grants it; a matching `FunctionPermitNone` entry denies it even when another entry
  * grants it. `all_caches` next to a `cache_selector` means all caches (the "all" flag wins).
@@ -147,7 +149,7 @@ export function isAdmin(permissions: unknown): boolean {
   const list = (parsed(permissions) as { explicit?: { permissions?: unknown } } | null)?.explicit
     ?.permissions;
   if (!Array.isArray(list)) return false;
-  // A selector that is present wins over a null all_* field (reference §8.15), as in canInvoke.
+  // A selector that is present wins over a null all_* field (docs/decisions.md D15), as in canInvoke.
   const hasSelector = (entry: Record<string, unknown>) =>
     isObject(entry.cache_selector) || isObject(entry.function_selector);
   const grants = list.some((item) => {

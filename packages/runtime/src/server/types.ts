@@ -52,7 +52,7 @@ export interface ServerStreamingResponse {
 }
 
 /**
- * What a spawn function reported (reference §1.4), as the host gives it: the WIT cases, or
+ * What a spawn function reported (`wit/deps/spawn-function`), as the host gives it: the WIT cases, or
  * `trap` when the invocation failed in the host.
  */
 export type SpawnOutcome =

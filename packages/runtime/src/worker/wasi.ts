@@ -1,5 +1,5 @@
 /**
- * The WASI 0.2 imports, as the platform serves them (reference §1.19, §5.7): clocks, environment,
+ * The WASI 0.2 imports, as the platform serves them (docs/decisions.md D8): clocks, environment,
  * random and io/error work; stdio, streams, filesystem and exit are importable but trap when a
  * guest actually uses them, with a message that says what was called and what to do instead.
  */
