@@ -139,7 +139,7 @@ export function displayPath(file: string): string {
 /**
  * Type-check the program rooted at `entry` (the entry and what it imports, not the whole project)
  * with the compiler options of `tsconfig` (default: the nearest tsconfig.json above the entry, else
- * {@link DEFAULT_OPTIONS}). Only parsed declaration files are kept between checks of one process;
+ * the defaults: strict, ES2022, Bundler resolution). Only parsed declaration files are kept between checks of one process;
  * no result is cached, so a type error always fails.
  */
 export async function typecheck(entry: string, tsconfig?: string): Promise<TypecheckResult> {
