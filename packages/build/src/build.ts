@@ -108,8 +108,11 @@ export interface BuildOptions {
 export interface BuildReport {
   /** The entry, relative to the current directory. */
   entry: string;
+  /** Whether the component is a web function (`web(...)`) or a spawn function (`spawn(...)`), i.e. which Momento interface it exports. */
   kind: FunctionKind;
+  /** Absolute path of the component written (`outFile`, default `dist/<name>.wasm`). */
   wasmPath: string;
+  /** Absolute path of the source map written beside the component (`<wasmPath>.map`), which maps stack positions back to the original sources. */
   sourceMapPath: string;
   /** Component size in bytes. */
   sizeBytes: number;
@@ -137,10 +140,29 @@ export interface BuildReport {
    * and cannot use"), positioned in the original sources. Each is also a line of `warnings`. */
   engineGaps: EngineGap[];
   /** The type check, or undefined when it was skipped (`typecheck: false`). */
-  typecheck: { tsconfig: string | undefined; files: number; ms: number } | undefined;
+  typecheck:
+    | {
+        /** The tsconfig.json whose compiler options were used, or undefined for the default options. */
+        tsconfig: string | undefined;
+        /** How many source files were checked (the entry and everything it imports). */
+        files: number;
+        /** How long the type check took, in milliseconds. */
+        ms: number;
+      }
+    | undefined;
   /** The cache folder (the CLI remembers there which notes it has shown). */
   cacheDir: string;
-  timings: { bundleMs: number; typecheckMs: number; componentizeMs: number; totalMs: number };
+  /** How long each stage took, in milliseconds. */
+  timings: {
+    /** Bundling the entry with esbuild. */
+    bundleMs: number;
+    /** Type-checking the program; 0 when the check was skipped. */
+    typecheckMs: number;
+    /** Componentizing the bundle with componentize-js (the 5–40 s step); 0 when the cached component was reused. */
+    componentizeMs: number;
+    /** The whole build, from start to the component and source map being written. */
+    totalMs: number;
+  };
   /** Things the user should know: what the engine lacks that the code uses, and the engine WASI imports. */
   warnings: string[];
 }
@@ -154,8 +176,11 @@ export interface BuildReport {
  * ```
  */
 export interface BuildResult {
+  /** Absolute path of the component written (`outFile`, default `dist/<name>.wasm`); same as `report.wasmPath`. */
   wasmPath: string;
+  /** Absolute path of the source map written beside it (`<wasmPath>.map`); same as `report.sourceMapPath`. */
   sourceMapPath: string;
+  /** Everything the build produced and found: imports, timings, warnings (what the CLI prints). */
   report: BuildReport;
 }
 

@@ -15,7 +15,9 @@ import type { FunctionKind } from './wit.js';
  * ```
  */
 export interface CommandIO {
+  /** Receives the report (text with its notes, or JSON with `--json`) and `--help`; default: `process.stdout`. */
   stdout: (text: string) => void;
+  /** Receives errors (with the usage after a bad argument) and, when stderr is not a TTY, one progress line per stage; default: `process.stderr`. */
   stderr: (text: string) => void;
 }
 

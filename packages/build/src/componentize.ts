@@ -26,11 +26,11 @@ export interface ComponentizeRequest {
  * ```
  */
 export interface BuildProgress {
-  /** `bundle`, `typecheck`, `componentize` (the 5–40 s step), `inspect`, or `done`. */
+  /** The stage the build is in: `bundle`, `typecheck`, `componentize` (the 5–40 s step), `inspect`, or `done`. */
   phase: 'bundle' | 'typecheck' | 'componentize' | 'inspect' | 'done';
-  /** Milliseconds since the phase started. */
+  /** Milliseconds since the phase started (for `done`, since the build started). */
   elapsedMs: number;
-  /** A one-line human description. */
+  /** A one-line description for people, e.g. `bundling src/index.ts`. */
   message: string;
 }
 

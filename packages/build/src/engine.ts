@@ -77,9 +77,9 @@ export interface EngineGap {
   name: string;
   /** Original source as the source map names it (e.g. `src/index.ts`, or a dependency's file). */
   source: string;
-  /** 1-based. */
+  /** Line of the use in `source`, 1-based. */
   line: number;
-  /** 1-based. */
+  /** Column of the use on its line, 1-based. */
   column: number;
   /** What to use instead. */
   alternative: string;

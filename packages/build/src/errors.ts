@@ -13,5 +13,6 @@
  * ```
  */
 export class BuildError extends Error {
+  /** Always `'BuildError'`, so the class survives in `e.name` and in printed stack traces. */
   override readonly name = 'BuildError';
 }

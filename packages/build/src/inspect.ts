@@ -7,7 +7,9 @@
  * ```
  */
 export interface ComponentInterfaces {
+  /** Every interface the component imports, versioned as in its world (e.g. `momento:cache-scalar/cache-scalar@1.0.0`, `wasi:clocks/wall-clock@0.2.3`). */
   imports: string[];
+  /** Every interface the component exports, e.g. `momento:web-function/guest-function-web@1.0.0`. */
   exports: string[];
 }
 

@@ -6,12 +6,13 @@ import type * as TS from 'typescript';
 export interface TypeDiagnostic {
   /** Path relative to the current directory (absolute when that is shorter), or '' for a global error. */
   file: string;
-  /** 1-based. */
+  /** Line of the error in `file`, 1-based (0 for a global error). */
   line: number;
-  /** 1-based. */
+  /** Column of the error on its line, 1-based (0 for a global error). */
   column: number;
-  /** `TS2322` and so on. */
+  /** The compiler's error code with its `TS` prefix, e.g. `TS2322`. */
   code: string;
+  /** The compiler's message, nested explanations included (each on its own indented line). */
   message: string;
 }
 
@@ -19,9 +20,11 @@ export interface TypeDiagnostic {
 export interface TypecheckResult {
   /** The tsconfig.json whose compiler options were used, or undefined for the default options. */
   tsconfig: string | undefined;
+  /** The type errors found, in the compiler's order; empty when the program type-checks (warnings and suggestions are not reported). */
   diagnostics: TypeDiagnostic[];
   /** How many source files the program held (the entry and everything it imports). */
   files: number;
+  /** How long the check took, in milliseconds. */
   ms: number;
 }
 
