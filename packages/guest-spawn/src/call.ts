@@ -44,14 +44,17 @@ const PASCAL: Record<SpawnErrorCase, string> = {
  * ```
  */
 export class SpawnError extends Error {
-  /** The WIT case. */
+  /** Which `spawn-error` case the host returned: `function-not-found`, `internal-error` or `limit`. */
   readonly case: SpawnErrorCase;
-  /** The `limit` case's message, `undefined` for the others. */
+  /** The host's message of the `limit` case (e.g. `too many`), `undefined` for the others. */
   readonly detail: string | undefined;
-  /** The spawn function that was asked for. */
+  /** The spawn function that was asked for, when known (it is not part of `message` or `debug`). */
   readonly functionName: string | undefined;
 
   /**
+   * Makes the error `spawnFunction` throws for a `spawn-error`; `message` is the crate's Display
+   * text, built from `errorCase` and `detail`.
+   *
    * @param errorCase - the WIT case.
    * @param detail - the `limit` message.
    * @param functionName - the function that could not be spawned (not part of the texts).
@@ -94,6 +97,9 @@ export class SpawnError extends Error {
  */
 export class SpawnEncodeError extends Error {
   /**
+   * Wraps the encoder's error; `message` is always `Failed to encode payload`, and `cause` is the
+   * encoder's error.
+   *
    * @param cause - the encoder's error.
    * @example
    * ```ts

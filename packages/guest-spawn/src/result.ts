@@ -6,7 +6,17 @@
  * const s: WitSpawnSuccess = { tag: 'ok-note', val: 'done' };
  * ```
  */
-export type WitSpawnSuccess = { tag: 'ok' } | { tag: 'ok-note'; val: string };
+export type WitSpawnSuccess =
+  | {
+      /** The case `ok`: the spawned function succeeded, with no note. */
+      tag: 'ok';
+    }
+  | {
+      /** The case `ok-note`: the spawned function succeeded and left a note in `val`. */
+      tag: 'ok-note';
+      /** The note reported to the host's tracking (any text). */
+      val: string;
+    };
 
 /**
  * JS shape of the WIT `spawn-failure` variant, as componentize-js 0.23 lowers it.
@@ -17,9 +27,22 @@ export type WitSpawnSuccess = { tag: 'ok' } | { tag: 'ok-note'; val: string };
  * ```
  */
 export type WitSpawnFailure =
-  | { tag: 'failed' }
-  | { tag: 'failed-note'; val: string }
-  | { tag: 'host-error'; val: string };
+  | {
+      /** The case `failed`: the spawned function failed, with no note. */
+      tag: 'failed';
+    }
+  | {
+      /** The case `failed-note`: the spawned function failed and says why in `val`. */
+      tag: 'failed-note';
+      /** Why the function failed (any text). */
+      val: string;
+    }
+  | {
+      /** The case `host-error`: a host service the function depends on failed. */
+      tag: 'host-error';
+      /** What failed in the host service (any text). */
+      val: string;
+    };
 
 /**
  * A successful spawn outcome: plain `ok`, or `ok-note` with a message for the host's tracking.
@@ -32,11 +55,12 @@ export type WitSpawnFailure =
  * ```
  */
 export class SpawnSuccess {
-  /** `ok` (no note). */
+  /** The plain `ok` outcome, with no note: what a handler returning `undefined` reports. */
   static readonly ok: SpawnSuccess = new SpawnSuccess(undefined);
 
   /**
-   * `ok-note(message)`.
+   * An `ok-note(message)` outcome: success, with `message` kept by the host's tracking (what a
+   * handler returning a string reports).
    *
    * @example
    * ```ts
@@ -48,12 +72,13 @@ export class SpawnSuccess {
   }
 
   private constructor(
-    /** The note, or `undefined` for plain `ok`. */
+    /** The note reported with `ok-note`, or `undefined` for plain `ok`. */
     readonly note: string | undefined,
   ) {}
 
   /**
-   * The WIT value the component returns.
+   * The WIT `spawn-success` value the component returns for this outcome (`{ tag: 'ok' }` or
+   * `{ tag: 'ok-note', val }`).
    *
    * @example
    * ```ts
@@ -89,7 +114,7 @@ export type SpawnFailureKind = 'failed' | 'failed-note' | 'host-error';
  */
 export class SpawnFailure extends Error {
   /**
-   * `failed` (no note).
+   * A plain `failed` outcome, with no note (its `message` is `spawn failed`).
    *
    * @example
    * ```ts
@@ -101,7 +126,8 @@ export class SpawnFailure extends Error {
   }
 
   /**
-   * `failed-note(message)`.
+   * A `failed-note(message)` outcome: the function failed and `message` says why (what any other
+   * thrown error becomes, with its message as the note).
    *
    * @example
    * ```ts
@@ -124,10 +150,11 @@ export class SpawnFailure extends Error {
     return new SpawnFailure('host-error', String(message));
   }
 
+  /** Always `'SpawnFailure'`, so the class survives in `e.name` and in printed stack traces. */
   override readonly name = 'SpawnFailure';
 
   private constructor(
-    /** Which failure case this is. */
+    /** Which `spawn-failure` case this is: `failed`, `failed-note` or `host-error`. */
     readonly kind: SpawnFailureKind,
     /** The note (`failed-note`, `host-error`), or `undefined` for plain `failed`. */
     readonly note: string | undefined,
@@ -136,7 +163,8 @@ export class SpawnFailure extends Error {
   }
 
   /**
-   * The WIT value the component reports.
+   * The WIT `spawn-failure` value the component reports for this outcome (`{ tag }`, plus `val`
+   * for a case with a note).
    *
    * @example
    * ```ts

@@ -24,6 +24,7 @@ import {
  * ```
  */
 export interface SpawnFunction {
+  /** Always `'spawn'`: tells the build to export `guest-function-spawn` (a web function has `'web'`). */
   readonly kind: 'spawn';
   /** Runs the handler on one payload; throws a {@link WitSpawnFailure} value for `err`. */
   spawned(payload: WitData): WitSpawnSuccess;
