@@ -76,7 +76,8 @@ export class WebError extends Error {
   }
 
   /**
-   * 500, no headers, body `message` exactly (nothing prepended).
+   * An error that answers 500 with no headers and `message` exactly as its body (nothing
+   * prepended), like the crate's `WebError::message`.
    * @param message - the body text.
    * @example
    * ```ts

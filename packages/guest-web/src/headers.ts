@@ -10,7 +10,7 @@
 export interface Header {
   /** Header name, sent exactly as written (no case change). */
   readonly name: string;
-  /** Header value. */
+  /** Header value, as given (the host does not re-encode or trim it). */
   readonly value: string;
 }
 

@@ -13,13 +13,14 @@ import { checkedHeader, checkedStatus, type Header, type HeadersInput, toHeaderL
  * ```
  */
 export class JsonBody<T = unknown> {
-  /** The value to encode. */
+  /** The value to send as JSON, kept as given until {@link JsonBody.encode} turns it into bytes. */
   readonly value: T;
   /** The encoder used; compact JSON (`encodeJson` of `@momento-functions/bytes`) when none was given. */
   readonly encoder: Encoder<T> | undefined;
 
   /**
-   * Prefer {@link json}.
+   * Marks `value` to be sent as JSON, encoded with `encoder` (compact JSON when omitted). Prefer
+   * {@link json}.
    * @example
    * ```ts
    * import { JsonBody } from '@momento-functions/guest-web';
@@ -111,6 +112,9 @@ export class WebResponse {
   #body: Uint8Array | Data | undefined;
 
   /**
+   * Makes a response from a status, headers and a body; with no `init`, status 200, no headers,
+   * an empty body.
+   *
    * @param init - optional status, headers and body; the defaults are 200, none, empty.
    * @example
    * ```ts
@@ -125,7 +129,7 @@ export class WebResponse {
   }
 
   /**
-   * The status code.
+   * The HTTP status code that will be sent (200 unless set).
    * @example
    * ```ts
    * import { WebResponse } from '@momento-functions/guest-web';

@@ -54,12 +54,15 @@ export type StreamErrorReason =
  * ```
  */
 export class StreamError extends Error {
-  /** The host function that returned the error. */
+  /** The host function that returned the error: `send-sse`, `send-response-start` or `send-data`. */
   readonly operation: StreamOperation;
-  /** The rule that was broken, when the host's text says so. */
+  /** The rule that was broken, read from the host's text; `'other'` when the text names none. */
   readonly reason: StreamErrorReason;
 
   /**
+   * Makes the error a streaming call throws when the host refuses; `reason` is derived from
+   * `message`.
+   *
    * @param operation - the host function that failed.
    * @param message - the host's error string.
    * @example
@@ -113,9 +116,9 @@ function hostCall(operation: StreamOperation, call: () => void): void {
  * ```
  */
 export interface SseEvent {
-  /** The `event:` field (the event's type). */
+  /** The `event:` field: the event's type, which a browser's `EventSource` dispatches on (at most 512 bytes). */
   readonly event?: string | undefined;
-  /** The `id:` field. */
+  /** The `id:` field: the event's id, which a reconnecting client sends back as `Last-Event-ID` (at most 512 bytes). */
   readonly id?: string | undefined;
   /** The `data:` payload: text, bytes, or a `Data` (a host buffer is passed through). */
   readonly data?: DataInput | undefined;
@@ -150,11 +153,11 @@ function checkedField(value: unknown, what: string): string {
  * ```
  */
 export class SseEventBuilder implements SseEvent {
-  /** The `event:` field, if set. */
+  /** The `event:` field (the event's type), or `undefined` when not set. */
   readonly event: string | undefined;
-  /** The `id:` field, if set (the crate's `event_id`). */
+  /** The `id:` field (the crate's `event_id`), or `undefined` when not set. */
   readonly id: string | undefined;
-  /** The data, if set. */
+  /** The `data:` payload (text, bytes or a `Data`), or `undefined` when not set. */
   readonly data: DataInput | undefined;
 
   /** @internal */

@@ -49,10 +49,15 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * ```
  */
 export interface WitResponse {
-  /** Status code (WIT `u16`). */
+  /** The HTTP status code sent to the caller (WIT `u16`, 0–65535). */
   status: number;
-  /** Headers in order. */
-  headers: { name: string; value: string }[];
+  /** The response headers, in the order they are sent; duplicate names are kept. */
+  headers: {
+    /** Header name, sent exactly as written (no case change). */
+    name: string;
+    /** Header value, sent as is. */
+    value: string;
+  }[];
   /** Body: inline bytes or a host buffer passed through. */
   body: WitData;
 }
@@ -70,7 +75,7 @@ export interface WitResponse {
  * ```
  */
 export interface WebFunction {
-  /** Tells the build this is a web function. */
+  /** Always `'web'`: tells the build to export `guest-function-web` (a spawn function has `'spawn'`). */
   readonly kind: 'web';
   /** Answers one request whose body is `request`. */
   invoke(request: WitData): WitResponse;
