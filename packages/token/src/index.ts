@@ -50,12 +50,15 @@ function rustDebugString(value: string): string {
  * ```
  */
 export class TokenError extends Error {
-  /** The WIT error case. */
+  /** Which `token-error` case the host returned: `internal-error`, `invalid-argument`, `permission-denied` or `limit-exceeded`. */
   readonly case: TokenErrorCase;
-  /** The case's message, if it carries one. */
+  /** The host's message of the case (every case but `internal-error` carries one), else `undefined`. */
   readonly detail: string | undefined;
 
   /**
+   * Makes the error `generateDisposableToken` throws for a `token-error`; `message` is the crate's
+   * Display text, built from `errorCase` and `detail`.
+   *
    * @param errorCase - the WIT case.
    * @param detail - its message.
    * @example
@@ -86,11 +89,11 @@ export class TokenError extends Error {
  * ```
  */
 export interface DisposableToken {
-  /** The API key to hand to a client. */
+  /** The disposable API key to hand to a client (a Momento SDK takes it as its credential). */
   readonly apiKey: string;
-  /** The Momento endpoint the key is for. */
+  /** The Momento endpoint the key is valid for, which a client connects to with it (on the reference host, `localhost` unless configured). */
   readonly endpoint: string;
-  /** Expiry in epoch seconds (`u64`). */
+  /** When the token expires, in seconds since the Unix epoch (a WIT `u64`, hence a `bigint`). */
   readonly validUntil: bigint;
 }
 

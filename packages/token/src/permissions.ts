@@ -4,11 +4,20 @@
  * "all" flags as `null`, and `cacheName` (camelCase) in the cache selector only.
  */
 
-/** Cache roles. */
+/**
+ * What a cache permission allows on the items it covers: nothing, read and write, read only, or
+ * write only (the crate's `CacheRole`, written as the string itself).
+ */
 export type CacheRole = 'CachePermitNone' | 'CacheReadWrite' | 'CacheReadOnly' | 'CacheWriteOnly';
-/** Topic roles. */
+/**
+ * What a topic permission allows on the topics it covers: nothing, publish and subscribe,
+ * subscribe only (`TopicReadOnly`), or publish only (`TopicWriteOnly`); the crate's `TopicRole`.
+ */
 export type TopicRole = 'TopicPermitNone' | 'TopicReadWrite' | 'TopicReadOnly' | 'TopicWriteOnly';
-/** Function roles. */
+/**
+ * What a function permission allows on the functions it covers: nothing, or invoking them (the
+ * crate's `FunctionRole`).
+ */
 export type FunctionRole = 'FunctionPermitNone' | 'FunctionInvoke';
 
 /**
@@ -38,7 +47,10 @@ function bytesJson(bytes: Uint8Array): string {
  * CachePermissions.readOnly().withCacheSelector(selector).cacheSelector; // { cacheName: 'foo' }
  * ```
  */
-export type CacheSelector = { readonly cacheName: string };
+export type CacheSelector = {
+  /** The name of the one cache covered, written as `"cacheName"`. */
+  readonly cacheName: string;
+};
 
 /**
  * Which items of the cache(s) a cache permission covers: one key, or every key with a prefix
@@ -52,7 +64,15 @@ export type CacheSelector = { readonly cacheName: string };
  * new CachePermissions().withItemSelector(many).itemSelector; // { keyPrefix: Uint8Array [117, 115, 101, 114, 58] }
  * ```
  */
-export type CacheItemSelector = { readonly key: Uint8Array } | { readonly keyPrefix: Uint8Array };
+export type CacheItemSelector =
+  | {
+      /** The one key covered, as bytes (written `"key"`, a string key as its UTF-8 bytes). */
+      readonly key: Uint8Array;
+    }
+  | {
+      /** The key prefix: every key starting with these bytes is covered (written `"key_prefix"`). */
+      readonly keyPrefix: Uint8Array;
+    };
 
 /**
  * Which topics a topic permission covers: one topic, or every topic with a name prefix (the
@@ -65,7 +85,15 @@ export type CacheItemSelector = { readonly key: Uint8Array } | { readonly keyPre
  * TopicPermissions.readOnly().withTopicSelector(selector);
  * ```
  */
-export type TopicSelector = { readonly topicName: string } | { readonly topicNamePrefix: string };
+export type TopicSelector =
+  | {
+      /** The name of the one topic covered (written `"topic_name"`). */
+      readonly topicName: string;
+    }
+  | {
+      /** The name prefix: every topic whose name starts with it is covered (written `"topic_name_prefix"`). */
+      readonly topicNamePrefix: string;
+    };
 
 /**
  * Which functions a function permission covers: one function, or every function with a name
@@ -78,7 +106,15 @@ export type TopicSelector = { readonly topicName: string } | { readonly topicNam
  * FunctionPermissions.invoke().withFunctionSelector(selector);
  * ```
  */
-export type FunctionSelector = { readonly functionName: string } | { readonly functionNamePrefix: string };
+export type FunctionSelector =
+  | {
+      /** The name of the one function covered (written `"function_name"`). */
+      readonly functionName: string;
+    }
+  | {
+      /** The name prefix: every function whose name starts with it is covered (written `"function_name_prefix"`). */
+      readonly functionNamePrefix: string;
+    };
 
 /**
  * One entry of a token's permissions: cache, topic or function permissions (the crate's
@@ -92,9 +128,18 @@ export type FunctionSelector = { readonly functionName: string } | { readonly fu
  * ```
  */
 export type PermissionsType =
-  | { readonly cachePermissions: CachePermissions }
-  | { readonly topicPermissions: TopicPermissions }
-  | { readonly functionPermissions: FunctionPermissions };
+  | {
+      /** Permissions on cache items (written `"cache_permissions"`). */
+      readonly cachePermissions: CachePermissions;
+    }
+  | {
+      /** Permissions on topics (written `"topic_permissions"`). */
+      readonly topicPermissions: TopicPermissions;
+    }
+  | {
+      /** Permissions to invoke functions (written `"function_permissions"`). */
+      readonly functionPermissions: FunctionPermissions;
+    };
 
 /**
  * The list of permission entries, in order: what the JSON holds under `"explicit"` (the crate's
@@ -162,6 +207,7 @@ function functionSelectorJson(selector: FunctionSelector): string {
 
 /** Fields kept as [name, JSON] in serde order; `set` replaces a field in place or inserts it in order. */
 abstract class Builder<Self> {
+  /** The JSON field names in the order the host's serde struct writes them; `set` keeps the fields sorted by it. */
   protected abstract readonly order: readonly string[];
   /** @internal */
   protected readonly fields: PermissionFields;
@@ -170,8 +216,10 @@ abstract class Builder<Self> {
     this.fields = fields;
   }
 
+  /** Makes a new permission of the same class holding `fields` (builders never modify `this`). */
   protected abstract make(fields: PermissionFields): Self;
 
+  /** Returns a copy with field `name` set to the JSON text `json`, replacing it if set, in serde order. */
   protected set(name: string, json: string): Self {
     const rest = this.fields.filter(([n]) => n !== name);
     const next = [...rest, [name, json] as const];
@@ -185,6 +233,7 @@ abstract class Builder<Self> {
     return found === undefined ? undefined : JSON.parse(found[1]);
   }
 
+  /** Whether field `name` is set (an "all" flag is set when present, whatever its value). */
   protected has(name: string): boolean {
     return this.fields.some(([n]) => n === name);
   }
@@ -247,10 +296,12 @@ const FUNCTION_ORDER = ['role', 'all_caches', 'cache_selector', 'all_functions',
  * ```
  */
 export class CachePermissions extends Builder<CachePermissions> {
+  /** The cache permission's fields in serde order: role, all_caches, cache_selector, all_items, item_selector. */
   protected readonly order = CACHE_ORDER;
 
   /**
-   * Only the role `CachePermitNone` (the crate's `new()`).
+   * Makes a cache permission that grants nothing yet: only the role `CachePermitNone` (the
+   * crate's `new()`). Add a role, caches and items with the builder methods.
    *
    * @example
    * ```ts
@@ -261,12 +312,14 @@ export class CachePermissions extends Builder<CachePermissions> {
     super(fields);
   }
 
+  /** Makes a new CachePermissions holding `fields`. */
   protected make(fields: PermissionFields): CachePermissions {
     return new CachePermissions(fields);
   }
 
   /**
-   * Read and write every item of every cache.
+   * A permission to read and write every item of every cache (role `CacheReadWrite`, all caches,
+   * all items); narrow it with `withCache` or `withKeyPrefix`.
    *
    * @example
    * ```ts
@@ -278,7 +331,7 @@ export class CachePermissions extends Builder<CachePermissions> {
   }
 
   /**
-   * Read every item of every cache.
+   * A permission to read every item of every cache (role `CacheReadOnly`, all caches, all items).
    *
    * @example
    * ```ts
@@ -290,7 +343,7 @@ export class CachePermissions extends Builder<CachePermissions> {
   }
 
   /**
-   * Write every item of every cache.
+   * A permission to write every item of every cache (role `CacheWriteOnly`, all caches, all items).
    *
    * @example
    * ```ts
@@ -301,27 +354,27 @@ export class CachePermissions extends Builder<CachePermissions> {
     return new CachePermissions().withRole('CacheWriteOnly').withAllCaches().withAllItems();
   }
 
-  /** Sets the role. @example `new CachePermissions().withRole('CacheReadOnly')` */
+  /** Returns a copy with this role, replacing the previous one. @example `new CachePermissions().withRole('CacheReadOnly')` */
   withRole(role: CacheRole): CachePermissions {
     return this.set('role', JSON.stringify(role));
   }
-  /** Every cache (`"all_caches":null`). @example `new CachePermissions().withAllCaches()` */
+  /** Returns a copy that covers every cache (writes `"all_caches":null`). @example `new CachePermissions().withAllCaches()` */
   withAllCaches(): CachePermissions {
     return this.set('all_caches', 'null');
   }
-  /** One cache by name. @example `new CachePermissions().withCache('foo')` */
+  /** Returns a copy that names the cache `name` (writes its `cache_selector`). @example `new CachePermissions().withCache('foo')` */
   withCache(name: string): CachePermissions {
     return this.set('cache_selector', `{"cacheName":${JSON.stringify(name)}}`);
   }
-  /** Every item (`"all_items":null`). @example `new CachePermissions().withAllItems()` */
+  /** Returns a copy that covers every item of the caches (writes `"all_items":null`). @example `new CachePermissions().withAllItems()` */
   withAllItems(): CachePermissions {
     return this.set('all_items', 'null');
   }
-  /** One key (bytes, or a string as UTF-8). @example `new CachePermissions().withKey('user:1')` */
+  /** Returns a copy that covers the one key `key` (bytes, or a string as UTF-8), replacing any item selector. @example `new CachePermissions().withKey('user:1')` */
   withKey(key: string | Uint8Array): CachePermissions {
     return this.set('item_selector', `{"key":${bytesJson(utf8(key))}}`);
   }
-  /** Keys with a prefix. @example `new CachePermissions().withKeyPrefix('user:')` */
+  /** Returns a copy that covers every key starting with `prefix` (bytes, or a string as UTF-8), replacing any item selector. @example `new CachePermissions().withKeyPrefix('user:')` */
   withKeyPrefix(prefix: string | Uint8Array): CachePermissions {
     return this.set('item_selector', `{"key_prefix":${bytesJson(utf8(prefix))}}`);
   }
@@ -388,10 +441,12 @@ export class CachePermissions extends Builder<CachePermissions> {
  * ```
  */
 export class TopicPermissions extends Builder<TopicPermissions> {
+  /** The topic permission's fields in serde order: role, all_caches, cache_selector, all_topics, topic_selector. */
   protected readonly order = TOPIC_ORDER;
 
   /**
-   * Only the role `TopicPermitNone`.
+   * Makes a topic permission that grants nothing yet: only the role `TopicPermitNone` (the
+   * crate's `new()`). Add a role, caches and topics with the builder methods.
    *
    * @example
    * ```ts
@@ -402,44 +457,45 @@ export class TopicPermissions extends Builder<TopicPermissions> {
     super(fields);
   }
 
+  /** Makes a new TopicPermissions holding `fields`. */
   protected make(fields: PermissionFields): TopicPermissions {
     return new TopicPermissions(fields);
   }
 
-  /** Publish and subscribe to every topic of every cache. @example `TopicPermissions.readWrite()` */
+  /** A permission to publish and subscribe to every topic of every cache (role `TopicReadWrite`). @example `TopicPermissions.readWrite()` */
   static readWrite(): TopicPermissions {
     return new TopicPermissions().withRole('TopicReadWrite').withAllCaches().withAllTopics();
   }
-  /** Subscribe to every topic of every cache. @example `TopicPermissions.readOnly()` */
+  /** A permission to subscribe to every topic of every cache (role `TopicReadOnly`). @example `TopicPermissions.readOnly()` */
   static readOnly(): TopicPermissions {
     return new TopicPermissions().withRole('TopicReadOnly').withAllCaches().withAllTopics();
   }
-  /** Publish to every topic of every cache. @example `TopicPermissions.writeOnly()` */
+  /** A permission to publish to every topic of every cache (role `TopicWriteOnly`). @example `TopicPermissions.writeOnly()` */
   static writeOnly(): TopicPermissions {
     return new TopicPermissions().withRole('TopicWriteOnly').withAllCaches().withAllTopics();
   }
 
-  /** Sets the role. @example `new TopicPermissions().withRole('TopicReadOnly')` */
+  /** Returns a copy with this role, replacing the previous one. @example `new TopicPermissions().withRole('TopicReadOnly')` */
   withRole(role: TopicRole): TopicPermissions {
     return this.set('role', JSON.stringify(role));
   }
-  /** Every cache. @example `new TopicPermissions().withAllCaches()` */
+  /** Returns a copy that covers the topics of every cache (writes `"all_caches":null`). @example `new TopicPermissions().withAllCaches()` */
   withAllCaches(): TopicPermissions {
     return this.set('all_caches', 'null');
   }
-  /** One cache. @example `new TopicPermissions().withCache('foo')` */
+  /** Returns a copy that names the cache `name` whose topics are covered (writes its `cache_selector`). @example `new TopicPermissions().withCache('foo')` */
   withCache(name: string): TopicPermissions {
     return this.set('cache_selector', `{"cacheName":${JSON.stringify(name)}}`);
   }
-  /** Every topic. @example `new TopicPermissions().withAllTopics()` */
+  /** Returns a copy that covers every topic of the caches (writes `"all_topics":null`). @example `new TopicPermissions().withAllTopics()` */
   withAllTopics(): TopicPermissions {
     return this.set('all_topics', 'null');
   }
-  /** One topic. @example `new TopicPermissions().withTopic('news')` */
+  /** Returns a copy that covers the one topic `name`, replacing any topic selector. @example `new TopicPermissions().withTopic('news')` */
   withTopic(name: string): TopicPermissions {
     return this.set('topic_selector', `{"topic_name":${JSON.stringify(name)}}`);
   }
-  /** Topics with a prefix. @example `new TopicPermissions().withTopicPrefix('notification-')` */
+  /** Returns a copy that covers every topic whose name starts with `prefix`, replacing any topic selector. @example `new TopicPermissions().withTopicPrefix('notification-')` */
   withTopicPrefix(prefix: string): TopicPermissions {
     return this.set('topic_selector', `{"topic_name_prefix":${JSON.stringify(prefix)}}`);
   }
@@ -508,10 +564,12 @@ export class TopicPermissions extends Builder<TopicPermissions> {
  * ```
  */
 export class FunctionPermissions extends Builder<FunctionPermissions> {
+  /** The function permission's fields in serde order: role, all_caches, cache_selector, all_functions, function_selector. */
   protected readonly order = FUNCTION_ORDER;
 
   /**
-   * Only the role `FunctionPermitNone`.
+   * Makes a function permission that grants nothing yet: only the role `FunctionPermitNone` (the
+   * crate's `new()`). Add a role, caches and functions with the builder methods.
    *
    * @example
    * ```ts
@@ -522,36 +580,37 @@ export class FunctionPermissions extends Builder<FunctionPermissions> {
     super(fields);
   }
 
+  /** Makes a new FunctionPermissions holding `fields`. */
   protected make(fields: PermissionFields): FunctionPermissions {
     return new FunctionPermissions(fields);
   }
 
-  /** Invoke every function of every cache. @example `FunctionPermissions.invoke()` */
+  /** A permission to invoke every function of every cache (role `FunctionInvoke`). @example `FunctionPermissions.invoke()` */
   static invoke(): FunctionPermissions {
     return new FunctionPermissions().withRole('FunctionInvoke').withAllCaches().withAllFunctions();
   }
 
-  /** Sets the role. @example `new FunctionPermissions().withRole('FunctionInvoke')` */
+  /** Returns a copy with this role, replacing the previous one. @example `new FunctionPermissions().withRole('FunctionInvoke')` */
   withRole(role: FunctionRole): FunctionPermissions {
     return this.set('role', JSON.stringify(role));
   }
-  /** Every cache. @example `new FunctionPermissions().withAllCaches()` */
+  /** Returns a copy that covers the functions of every cache (writes `"all_caches":null`). @example `new FunctionPermissions().withAllCaches()` */
   withAllCaches(): FunctionPermissions {
     return this.set('all_caches', 'null');
   }
-  /** One cache. @example `new FunctionPermissions().withCache('foo')` */
+  /** Returns a copy that names the cache `name` whose functions are covered (writes its `cache_selector`). @example `new FunctionPermissions().withCache('foo')` */
   withCache(name: string): FunctionPermissions {
     return this.set('cache_selector', `{"cacheName":${JSON.stringify(name)}}`);
   }
-  /** Every function. @example `new FunctionPermissions().withAllFunctions()` */
+  /** Returns a copy that covers every function of the caches (writes `"all_functions":null`). @example `new FunctionPermissions().withAllFunctions()` */
   withAllFunctions(): FunctionPermissions {
     return this.set('all_functions', 'null');
   }
-  /** One function. @example `new FunctionPermissions().withFunction('ping')` */
+  /** Returns a copy that covers the one function `name`, replacing any function selector. @example `new FunctionPermissions().withFunction('ping')` */
   withFunction(name: string): FunctionPermissions {
     return this.set('function_selector', `{"function_name":${JSON.stringify(name)}}`);
   }
-  /** Functions with a prefix. @example `new FunctionPermissions().withFunctionPrefix('public-')` */
+  /** Returns a copy that covers every function whose name starts with `prefix`, replacing any function selector. @example `new FunctionPermissions().withFunctionPrefix('public-')` */
   withFunctionPrefix(prefix: string): FunctionPermissions {
     return this.set('function_selector', `{"function_name_prefix":${JSON.stringify(prefix)}}`);
   }
@@ -665,15 +724,15 @@ export class Permissions {
     );
   }
 
-  /** Adds cache permissions. @example `new Permissions().withCache(CachePermissions.readOnly())` */
+  /** Returns a copy with `permissions` appended as a cache entry (the original is unchanged). @example `new Permissions().withCache(CachePermissions.readOnly())` */
   withCache(permissions: CachePermissions): Permissions {
     return new Permissions({ permissions: [...this.#entries, { cachePermissions: permissions }] });
   }
-  /** Adds topic permissions. @example `new Permissions().withTopic(TopicPermissions.readOnly())` */
+  /** Returns a copy with `permissions` appended as a topic entry (the original is unchanged). @example `new Permissions().withTopic(TopicPermissions.readOnly())` */
   withTopic(permissions: TopicPermissions): Permissions {
     return new Permissions({ permissions: [...this.#entries, { topicPermissions: permissions }] });
   }
-  /** Adds function permissions. @example `new Permissions().withFunction(FunctionPermissions.invoke())` */
+  /** Returns a copy with `permissions` appended as a function entry (the original is unchanged). @example `new Permissions().withFunction(FunctionPermissions.invoke())` */
   withFunction(permissions: FunctionPermissions): Permissions {
     return new Permissions({ permissions: [...this.#entries, { functionPermissions: permissions }] });
   }
