@@ -98,7 +98,7 @@ export class ClusterClient {
   }
 
   /**
-   * `GET key`.
+   * Runs `GET key`: a `data` reply with the value, or `nil` when the key is missing.
    *
    * @example
    * ```ts
@@ -111,7 +111,8 @@ export class ClusterClient {
   }
 
   /**
-   * `SET key value [options…]`, e.g. `set(k, v, 'EX', 60)` or `set(k, v, 'NX')`.
+   * Runs `SET key value [options…]`; usually answers `ok`, and `nil` when a condition (`NX`, `XX`)
+   * stopped it, e.g. `set(k, v, 'EX', 60)` or `set(k, v, 'NX')`.
    *
    * @example
    * ```ts
@@ -124,7 +125,7 @@ export class ClusterClient {
   }
 
   /**
-   * `DEL key [key…]`; the reply is the number removed.
+   * Runs `DEL key [key…]`; the reply is an `int`: how many of the keys existed and were removed.
    *
    * @example
    * ```ts

@@ -50,12 +50,14 @@ export function argumentData(argument: ValkeyArgument, index: number): WitData {
  * ```
  */
 export class Command {
-  /** The command name, e.g. `GET` or `FT.SEARCH`. */
+  /** The command name, sent as given, e.g. `GET` or `FT.SEARCH`. */
   readonly name: string;
-  /** The arguments, in order. */
+  /** The arguments after the name, in the order they are sent (a copy of those given). */
   readonly arguments: readonly ValkeyArgument[];
 
   /**
+   * Makes a command from its name and its arguments (none by default).
+   *
    * @param name - the command name.
    * @param args - its arguments.
    * @example
@@ -69,7 +71,7 @@ export class Command {
   }
 
   /**
-   * `GET key`.
+   * A `GET key` command: reads the value of `key`.
    *
    * @example
    * ```ts
@@ -81,7 +83,7 @@ export class Command {
   }
 
   /**
-   * `SET key value`.
+   * A `SET key value` command: stores `value` under `key`, with no expiry or condition.
    *
    * @example
    * ```ts
@@ -93,7 +95,7 @@ export class Command {
   }
 
   /**
-   * `DEL key`.
+   * A `DEL key` command: removes `key`.
    *
    * @example
    * ```ts
@@ -105,7 +107,7 @@ export class Command {
   }
 
   /**
-   * A builder for any command.
+   * Starts a CommandBuilder for the command `name`, to add its arguments one at a time.
    *
    * @example
    * ```ts
@@ -133,6 +135,8 @@ export class CommandBuilder {
   readonly #arguments: ValkeyArgument[] = [];
 
   /**
+   * Starts a command named `name`, with no arguments yet.
+   *
    * @param name - the command name.
    * @example
    * ```ts
@@ -144,7 +148,7 @@ export class CommandBuilder {
   }
 
   /**
-   * Appends an argument; returns this builder.
+   * Appends one argument (modifying this builder) and returns this builder, for chaining.
    *
    * @example
    * ```ts
@@ -157,7 +161,7 @@ export class CommandBuilder {
   }
 
   /**
-   * The command built so far.
+   * A Command with the name and the arguments appended so far (later `argument` calls do not change it).
    *
    * @example
    * ```ts

@@ -30,12 +30,15 @@ export type ValkeyErrorCase = 'other';
  * ```
  */
 export class ValkeyError extends Error {
-  /** The WIT case. */
+  /** Which `valkey-error` case the host returned (today always `other`). */
   readonly case: ValkeyErrorCase;
-  /** The host's explanation. */
+  /** The host's explanation of why the command got no reply, e.g. `timed out`. */
   readonly detail: string;
 
   /**
+   * Makes the error a command throws when the host answers `err(valkey-error)`; `message` is
+   * `valkey error: <detail>`.
+   *
    * @param detail - the host's explanation.
    * @param errorCase - the WIT case.
    * @example
@@ -51,7 +54,7 @@ export class ValkeyError extends Error {
   }
 
   /**
-   * The crate's Debug text.
+   * The crate's Debug text, `Other("<detail>")`: what a Rust function's `?` puts in a 500 body.
    *
    * @example
    * ```ts

@@ -25,13 +25,44 @@ const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('
  * ```
  */
 export type ValkeyValue =
-  | { readonly kind: 'nil' }
-  | { readonly kind: 'int'; readonly value: bigint }
-  | { readonly kind: 'data'; readonly value: Data }
-  | { readonly kind: 'bulk'; readonly value: Bulk }
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'simple-string'; readonly value: string }
-  | { readonly kind: 'simple-error'; readonly value: string };
+  | {
+      /** A nil reply, e.g. `GET` of a missing key; there is no `value`. */
+      readonly kind: 'nil';
+    }
+  | {
+      /** An integer reply, e.g. of `INCR` or `DEL`. */
+      readonly kind: 'int';
+      /** The integer, a signed 64-bit number (WIT `s64`). */
+      readonly value: bigint;
+    }
+  | {
+      /** A bulk string reply, e.g. of `GET` or `HGET`. */
+      readonly kind: 'data';
+      /** The bytes as stored; read them with `text()`, `bytes()` or `json()`. */
+      readonly value: Data;
+    }
+  | {
+      /** An array reply, e.g. of `LRANGE`, `HGETALL` or `FT.SEARCH`. */
+      readonly kind: 'bulk';
+      /** The elements, pulled from the host one at a time as you iterate. */
+      readonly value: Bulk;
+    }
+  | {
+      /** The status reply `OK`, e.g. of `SET`; there is no `value`. */
+      readonly kind: 'ok';
+    }
+  | {
+      /** A status reply other than `OK`, e.g. `PONG` for `PING`. */
+      readonly kind: 'simple-string';
+      /** The status text, without the leading `+`. */
+      readonly value: string;
+    }
+  | {
+      /** An error reply from the server, e.g. `WRONGTYPE …` (the command ran; it is not a ValkeyError). */
+      readonly kind: 'simple-error';
+      /** The server's error text, e.g. `ERR unknown command 'FOO'`. */
+      readonly value: string;
+    };
 
 /**
  * The elements of an array reply, pulled from the host one at a time (the crate's `Bulk`
@@ -82,7 +113,7 @@ export class Bulk implements IterableIterator<ValkeyValue> {
   }
 
   /**
-   * Iterates the remaining elements.
+   * Returns this Bulk as its own iterator, so `for…of` reads the remaining elements (once).
    *
    * @example
    * ```ts
