@@ -82,9 +82,14 @@ import { workerUrl } from './worker-url.js';
  * try { await host.load('fn.wasm', { name: 'fn' }); } catch (e) { if (e instanceof LoadError) console.log(e.problems); }
  */
 export class LoadError extends Error {
+  /** Always `'LoadError'`, so the class survives in `e.name` and in printed stack traces. */
   override name = 'LoadError';
-  /** Each import that is missing or that the platform would refuse. */
+  /** Each import that is missing or that the platform would refuse; empty when the load failed for another reason (a build error, a file too large). */
   readonly problems: readonly ImportProblem[];
+  /**
+   * Makes the error `host.load` throws: `message` says what failed, `problems` (none by default)
+   * lists the imports that would not link.
+   */
   constructor(message: string, problems: readonly ImportProblem[] = []) {
     super(message);
     this.problems = problems;
@@ -98,9 +103,11 @@ export class LoadError extends Error {
  * for await (const chunk of res.body) {} // may throw InvocationError { status: 504 } on a timeout mid-stream
  */
 export class InvocationError extends Error {
+  /** Always `'InvocationError'`, so the class survives in `e.name` and in printed stack traces. */
   override name = 'InvocationError';
   /** The HTTP status this maps to (500 trap, 504 timeout, 503 busy, 413 too large...). */
   readonly status: number;
+  /** Makes the error for an invocation that ended abnormally, with the HTTP status the host answers and what happened. */
   constructor(status: number, message: string) {
     super(message);
     this.status = status;

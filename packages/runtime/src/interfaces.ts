@@ -110,18 +110,38 @@ export interface ImportProblem {
 
 /** What the loader needs to know about one import after checking it. */
 export type ImportResolution =
-  | { readonly kind: 'core'; readonly name: string; readonly served: string }
-  | { readonly kind: 'service'; readonly name: string; readonly served: string }
   | {
-      readonly kind: 'wasi';
+      /** Served by the host core itself (`momento:bytes`, web-function support and stream). */
+      readonly kind: 'core';
+      /** The import exactly as the component names it, version included. */
       readonly name: string;
+      /** The core interface that serves it: a semver-compatible version of the same interface. */
+      readonly served: string;
+    }
+  | {
+      /** Served by a registered HostService (built-in or passed to `createHost({ services })`). */
+      readonly kind: 'service';
+      /** The import exactly as the component names it, version included. */
+      readonly name: string;
+      /** The service interface name that serves it: a semver-compatible version of the same interface. */
+      readonly served: string;
+    }
+  | {
+      /** A `wasi:*@0.2.x` interface the platform links (see WASI_POLICY). */
+      readonly kind: 'wasi';
+      /** The import exactly as the component names it, version included. */
+      readonly name: string;
+      /** The interface without its version, e.g. `wasi:clocks/wall-clock`. */
       readonly base: string;
+      /** `served` when it works as on the platform; `trapping` when every call that would do I/O traps. */
       readonly policy: 'served' | 'trapping';
     };
 
 /** The outcome of checking a component's import list. */
 export interface ImportCheck {
+  /** How each import that links is served, in the order of the component's import list. */
   readonly resolved: readonly ImportResolution[];
+  /** Each import that would not link, and why; empty when the component can be loaded. */
   readonly problems: readonly ImportProblem[];
 }
 

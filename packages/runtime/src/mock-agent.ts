@@ -18,7 +18,8 @@ import { MockAgent as UndiciMockAgent } from 'undici';
  */
 export const MockAgent: typeof UndiciMockAgent = UndiciMockAgent;
 /**
- * An instance of {@link MockAgent}.
+ * The type of a {@link MockAgent} instance (undici's own `MockAgent` class type), to annotate a
+ * variable or parameter that holds one.
  *
  * @example
  * let http: MockAgent;

@@ -45,7 +45,19 @@ export function formatSseEvent(
   event: string | undefined,
   id: string | undefined,
   data: Uint8Array | undefined,
-): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
+):
+  | {
+      /** `true`: the event is valid and `bytes` holds it. */
+      ok: true;
+      /** The event as written on the wire (UTF-8), ending with its blank line. */
+      bytes: Uint8Array;
+    }
+  | {
+      /** `false`: the event breaks a rule and `error` says which. */
+      ok: false;
+      /** The platform's error string, e.g. `event or data must be provided` or `bad event name: …`. */
+      error: string;
+    } {
   if (event === undefined && data === undefined)
     return { ok: false, error: 'event or data must be provided' };
   let text = '';

@@ -36,9 +36,9 @@ export interface HostLimits {
 
 /** One line of the host's log. */
 export interface HostLogEntry {
-  /** Severity. */
+  /** How serious the line is: `info`, `warn` or `error` (the default logger writes each to stderr). */
   readonly level: 'info' | 'warn' | 'error';
-  /** What happened. */
+  /** What happened, as one human-readable line. */
   readonly message: string;
   /** The function concerned, when there is one. */
   readonly functionName?: string;
@@ -137,7 +137,7 @@ export interface InvokeRequest {
     | Iterable<readonly [string, string]>;
   /** Request headers; names are lowercased before the guest sees them. */
   headers?: Readonly<Record<string, string | readonly string[]>> | Iterable<readonly [string, string]>;
-  /** The request body. */
+  /** The request body: text (sent as UTF-8) or bytes; empty when omitted. */
   body?: BodyInput;
   /** The caller token's id, returned by `token-metadata`. */
   tokenMetadata?: string;
@@ -155,11 +155,11 @@ export interface InvokeRequest {
  * res.status; res.header('content-type'); res.text();
  */
 export interface InvokeResponse {
-  /** HTTP status. */
+  /** The HTTP status code the function answered (or the host's, e.g. 500 for a trap, 504 for a timeout). */
   readonly status: number;
   /** Headers in the order the guest gave them (duplicates kept). */
   readonly headers: readonly (readonly [string, string])[];
-  /** The body. */
+  /** The whole response body, as bytes (see `text()` and `json()`). */
   readonly body: Uint8Array;
   /** The invocation's log records (function and host lines), oldest first. */
   readonly logs: readonly InvocationLogRecord[];
@@ -181,9 +181,9 @@ export interface InvokeResponse {
  * for await (const chunk of res.body) process.stdout.write(chunk);
  */
 export interface StreamingResponse {
-  /** HTTP status. */
+  /** The HTTP status code committed with the response head. */
   readonly status: number;
-  /** Headers as committed. */
+  /** The headers committed with the response head, in the order the guest gave them. */
   readonly headers: readonly (readonly [string, string])[];
   /**
    * How the guest answers: `sse` (send-sse), `raw` (send-response-start) or `complete` (a return
@@ -208,12 +208,38 @@ export interface StreamingResponse {
  * if (outcome.tag === 'failed-note') console.log(outcome.val);
  */
 export type SpawnOutcome =
-  | { readonly tag: 'ok' }
-  | { readonly tag: 'ok-note'; readonly val: string }
-  | { readonly tag: 'failed' }
-  | { readonly tag: 'failed-note'; readonly val: string }
-  | { readonly tag: 'host-error'; readonly val: string }
-  | { readonly tag: 'trap'; readonly val: string };
+  | {
+      /** `spawn-success::ok`: the function succeeded, with no note. */
+      readonly tag: 'ok';
+    }
+  | {
+      /** `spawn-success::ok-note`: the function succeeded and left a note. */
+      readonly tag: 'ok-note';
+      /** The function's note. */
+      readonly val: string;
+    }
+  | {
+      /** `spawn-failure::failed`: the function failed, with no note. */
+      readonly tag: 'failed';
+    }
+  | {
+      /** `spawn-failure::failed-note`: the function failed and says why. */
+      readonly tag: 'failed-note';
+      /** The function's note (for a thrown error, its message). */
+      readonly val: string;
+    }
+  | {
+      /** `spawn-failure::host-error`: the function reported that a host service it depends on failed. */
+      readonly tag: 'host-error';
+      /** The function's description of the failure. */
+      readonly val: string;
+    }
+  | {
+      /** Not a WIT case: the invocation failed in the host (a trap, the time or memory limit). */
+      readonly tag: 'trap';
+      /** The host's error message, e.g. naming `limits.timeoutMs`. */
+      readonly val: string;
+    };
 
 /**
  * A spawn function that a function started with `spawnFunction` (`momento:spawn`), as the host
@@ -239,8 +265,13 @@ export interface SpawnRecord {
   /** The payload parsed as JSON. */
   json<T = unknown>(): T;
   /** The function and invocation that started it. */
-  readonly spawnedBy: { readonly functionName: string; readonly invocationId: string };
-  /** Epoch ms when it was asked for. */
+  readonly spawnedBy: {
+    /** The name of the function that called `spawnFunction`. */
+    readonly functionName: string;
+    /** The id of the invocation that called it. */
+    readonly invocationId: string;
+  };
+  /** When it was asked for, in milliseconds since the Unix epoch. */
   readonly time: number;
   /**
    * Why the host did not start it — the error the starting function got: `function-not-found`
@@ -320,7 +351,7 @@ export interface CacheView {
   keys(): Promise<string[]>;
   /** Removes every item of this cache (other caches keep theirs). */
   clear(): Promise<void>;
-  /** A list of this cache. */
+  /** A view of the list `name` of this cache, to seed or read it (the list need not exist yet). */
   list(name: string | Uint8Array): CacheListView;
 }
 
@@ -335,7 +366,7 @@ export interface CacheView {
  * expect(await queue.length()).toBe(3);
  */
 export interface CacheListView {
-  /** The list's name. */
+  /** The list's name: its key in the cache. */
   readonly name: string;
   /** Appends one value or several (in order); answers the new length. */
   push(values: CacheSeedValue | readonly CacheSeedValue[], options?: CacheListPushOptions): Promise<number>;
@@ -355,7 +386,7 @@ export interface CacheListView {
   rangeJson<T = unknown>(start?: number, end?: number): Promise<T[]>;
   /** The number of elements (0 when the list does not exist). */
   length(): Promise<number>;
-  /** Removes the list. */
+  /** Removes the list and all its elements (nothing happens when it does not exist). */
   delete(): Promise<void>;
 }
 
@@ -367,9 +398,9 @@ export interface CacheListView {
  * const res = await fn.invoke({ body: 'Ada' });
  */
 export interface FunctionHandle {
-  /** Its name. */
+  /** The function's name (`__FUNCTION_NAME`), unique within its cache. */
   readonly name: string;
-  /** The cache it runs in. */
+  /** The cache (namespace) it runs in (`__CACHE_NAME`). */
   readonly cache: string;
   /** `web` (exports guest-function-web) or `spawn` (exports guest-function-spawn). */
   readonly kind: 'web' | 'spawn';
@@ -381,12 +412,13 @@ export interface FunctionHandle {
   invokeStreaming(request?: InvokeRequest): Promise<StreamingResponse>;
   /** Runs a spawn function with a payload and waits for its outcome. */
   spawn(payload?: BodyInput): Promise<SpawnOutcome>;
-  /** Removes it from the host. */
+  /** Removes it from the host: it can no longer be found or invoked by name; invocations in flight finish first. */
   unload(): void;
 }
 
 /**
- * A running host.
+ * A running host: a pool of sandbox workers and the host services, which loads functions and
+ * invokes them. Made by {@link createHost}; close it when done.
  *
  * @example
  * const host = await createHost();
@@ -405,9 +437,9 @@ export interface Host {
    * const other = await host.load('dist/other.wasm', { name: 'other' });
    */
   load(component: string | Uint8Array, options?: LoadOptions): Promise<FunctionHandle>;
-  /** A loaded function by cache and name. */
+  /** The function loaded as `name` in `cache`, or `undefined` when none is loaded (or it was unloaded). */
   get(cache: string, name: string): FunctionHandle | undefined;
-  /** The limits in force. */
+  /** The limits in force: those given to createHost, the defaults for the rest. */
   readonly limits: Readonly<HostLimits>;
   /** The topic bus functions publish on: subscribe to it, or read what was published. */
   readonly topics: TopicBus;
