@@ -120,9 +120,9 @@ export interface BuildReport {
   imports: string[];
   /** Every interface the component exports, as read from the component. */
   exports: string[];
-  /** The `momento:*` imports. */
+  /** The imports that are Momento host interfaces (`momento:*`), as listed in `imports`. */
   momentoImports: string[];
-  /** The `wasi:*` imports. */
+  /** The imports that are WASI interfaces (`wasi:*`), as listed in `imports`. */
   wasiImports: string[];
   /** WASI imports the engine pulls in beyond clocks and environment (never called by a TS function). */
   engineWasiImports: string[];

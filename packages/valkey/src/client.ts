@@ -42,7 +42,7 @@ export class ClusterClient {
   }
 
   /**
-   * The cluster's name.
+   * The name of the Momento-managed cluster this client sends to, as given to clusterClient.
    *
    * @example
    * ```ts
