@@ -705,7 +705,8 @@ export class Permissions {
   readonly #json: readonly string[];
 
   /**
-   * No permissions yet, or the entries of an {@link ExplicitPermissions}.
+   * Makes permissions with no entries yet, or with the entries of an {@link ExplicitPermissions},
+   * in their order.
    *
    * @param explicit - the entries to start from (checked: each must hold one permissions object).
    * @example
