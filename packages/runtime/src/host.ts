@@ -57,6 +57,7 @@ import {
 } from './services/types.js';
 import { httpErrorEvent } from './sse.js';
 import type {
+  BackendCheck,
   BodyInput,
   CacheView,
   FunctionHandle,
@@ -64,6 +65,7 @@ import type {
   HostLimits,
   HostLogEntry,
   HostOptions,
+  HostUsage,
   InvokeRequest,
   InvokeResponse,
   LoadOptions,
@@ -310,6 +312,18 @@ class SpawnRecordImpl implements SpawnRecord {
   json<T = unknown>(): T {
     return JSON.parse(this.text()) as T;
   }
+}
+
+/** The WIT interface of a call target, as {@link HostUsage.hostCallErrors} counts it. */
+function interfaceOf(target: CallTarget | undefined): string {
+  if (!target) return '(unknown)';
+  const hash = target.label.indexOf('#');
+  return hash < 0 ? target.label : target.label.slice(0, hash);
+}
+
+/** Whether a service's answer is a WIT `result::err` (`{ tag: 'err', val }`). */
+function isWitError(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && (value as { tag?: unknown }).tag === 'err';
 }
 
 function callFailure(target: CallTarget | undefined, error: unknown): string {
@@ -579,6 +593,8 @@ class HostImpl implements Host {
   readonly #captures = new WeakMap<InvocationContext, Capture>();
   readonly #spawns: SpawnRecordImpl[] = [];
   readonly #spawnLimit: number;
+  /** Host calls that answered a WIT error or failed, by interface (see {@link HostUsage.hostCallErrors}). */
+  readonly #callErrors = new Map<string, { errors: number; failures: number }>();
   #closed = false;
 
   constructor(options: HostOptions, url: URL, cacheDir: string) {
@@ -670,6 +686,61 @@ class HostImpl implements Host {
   findSpawnable(cache: string, name: string): LoadedFunction | undefined {
     const fn = this.#byName.get(`${cache}/${name}`);
     return fn?.kind === 'spawn' ? fn : undefined;
+  }
+
+  usage(): HostUsage {
+    let busy = 0;
+    for (const sandbox of this.#sandboxes) if (sandbox.job && !sandbox.dead) busy++;
+    const hostCallErrors: Record<string, { errors: number; failures: number }> = {};
+    for (const [name, counts] of this.#callErrors) hostCallErrors[name] = { ...counts };
+    return {
+      concurrency: this.#sandboxes.length,
+      busy,
+      queued: this.#queue.length,
+      maxQueued: this.limits.maxQueued,
+      hostCallErrors,
+    };
+  }
+
+  async checkBackends(timeoutMs = 1000): Promise<BackendCheck[]> {
+    const cache = this.#builtins.cache;
+    const started = Date.now();
+    if (cache.kind === 'memory') return [{ name: 'cache', kind: cache.kind, ok: true, latencyMs: 0 }];
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A read of a key nobody writes: one round trip, whatever the server holds.
+      await Promise.race([
+        Promise.resolve(cache.get('__momento_functions_probe', encoder.encode('readyz'))),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return [{ name: 'cache', kind: cache.kind, ok: true, latencyMs: Date.now() - started }];
+    } catch (error) {
+      return [
+        {
+          name: 'cache',
+          kind: cache.kind,
+          ok: false,
+          latencyMs: Date.now() - started,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      ];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Counts a host call that answered a WIT error (`failed` false) or could not be served (`failed` true). */
+  #countCallError(target: CallTarget | undefined, failed: boolean): void {
+    const name = interfaceOf(target);
+    let counts = this.#callErrors.get(name);
+    if (!counts) {
+      counts = { errors: 0, failures: 0 };
+      this.#callErrors.set(name, counts);
+    }
+    if (failed) counts.failures++;
+    else counts.errors++;
   }
 
   get queueIsFull(): boolean {
@@ -1389,6 +1460,7 @@ class HostImpl implements Host {
       const args = markers & HAS_RESOURCE ? (this.#resolveResources(job, msg.args) as unknown[]) : msg.args;
       value = fn(job.ctx, ...args);
     } catch (error) {
+      this.#countCallError(target, true);
       sandbox.reply(msg.seq, { ok: false, message: callFailure(target, error) });
       return true;
     }
@@ -1400,10 +1472,12 @@ class HostImpl implements Host {
       void this.#serveCall(sandbox, msg, value as PromiseLike<unknown>);
       return true;
     }
+    if (isWitError(value)) this.#countCallError(target, false);
     let reply: CallOutcome;
     try {
       reply = { ok: true, value: this.#registerStreams(job, value) };
     } catch (error) {
+      this.#countCallError(target, true);
       reply = { ok: false, message: callFailure(target, error) };
     }
     sandbox.reply(msg.seq, reply);
@@ -1435,9 +1509,11 @@ class HostImpl implements Host {
                 : msg.args;
           value = await (fn as ServiceFunction as (...a: unknown[]) => unknown)(job.ctx, ...args);
         }
+        if (isWitError(value)) this.#countCallError(target, false);
         reply = { ok: true, value: value === undefined ? undefined : this.#registerStreams(job, value) };
       }
     } catch (error) {
+      this.#countCallError(target, true);
       reply = { ok: false, message: callFailure(target, error) };
     }
     if (sandbox.dead || sandbox.job !== job) return;

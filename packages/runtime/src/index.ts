@@ -84,6 +84,7 @@ export type {
 export { HostResource } from './services/types.js';
 export { formatSseEvent, httpErrorEvent, SSE_HEADERS } from './sse.js';
 export type {
+  BackendCheck,
   BodyInput,
   CacheListPushOptions,
   CacheListView,
@@ -95,6 +96,7 @@ export type {
   HostLimits,
   HostLogEntry,
   HostOptions,
+  HostUsage,
   InvocationLogRecord,
   InvokeRequest,
   InvokeResponse,

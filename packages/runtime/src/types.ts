@@ -475,6 +475,59 @@ export interface Host {
    * afterEach(() => host.reset());
    */
   reset(): Promise<void>;
+  /**
+   * What the sandbox pool is doing now, and how many host calls failed so far (read-only; the
+   * server's `/metrics` reads it).
+   *
+   * @example
+   * const { busy, concurrency, queued } = host.usage();
+   */
+  usage(): HostUsage;
+  /**
+   * Checks that the stores behind the host services answer: a round trip to the cache store
+   * (a read of a key that does not exist) when it is Valkey/Redis; the embedded store always
+   * answers. Never rejects: a store that fails or takes longer than `timeoutMs` (default 1000)
+   * is reported with `ok: false` and the error.
+   *
+   * @example
+   * const checks = await host.checkBackends(500);
+   * const down = checks.filter((c) => !c.ok);
+   */
+  checkBackends(timeoutMs?: number): Promise<BackendCheck[]>;
   /** Stops every sandbox and closes the services. */
   close(): Promise<void>;
+}
+
+/** A snapshot of a host's sandbox pool and host-call errors (see {@link Host.usage}). */
+export interface HostUsage {
+  /** Sandboxes (worker threads), each running one invocation at a time (`limits.concurrency`). */
+  readonly concurrency: number;
+  /** Sandboxes running an invocation now (including one whose caller went away, during its grace). */
+  readonly busy: number;
+  /** Invocations accepted and waiting for a free sandbox. */
+  readonly queued: number;
+  /** Most invocations that may wait (`limits.maxQueued`); beyond it the host answers 503 busy. */
+  readonly maxQueued: number;
+  /**
+   * Host calls that did not succeed, since the host started, by WIT interface
+   * (`momento:cache-scalar/cache-scalar@1.0.0`, ...): `errors` are calls the service answered
+   * with the WIT error case (`result::err`, e.g. a cache `not-found` or an HTTP request that could not
+   * be sent), which the guest receives as a value; `failures` are calls the host could not serve
+   * at all (the service threw, or the call was invalid), which end the guest with a trap.
+   */
+  readonly hostCallErrors: Readonly<Record<string, { readonly errors: number; readonly failures: number }>>;
+}
+
+/** One store checked by {@link Host.checkBackends}. */
+export interface BackendCheck {
+  /** What was checked: `cache` (the store behind cache-scalar and cache-list). */
+  readonly name: string;
+  /** `memory` (embedded) or `redis` (Valkey/Redis). */
+  readonly kind: string;
+  /** Whether it answered in time. */
+  readonly ok: boolean;
+  /** How long the check took. */
+  readonly latencyMs: number;
+  /** Why it is not ok. */
+  readonly error?: string;
 }

@@ -34,6 +34,7 @@ Options:
                                arrives slower than --min-body-rate (bytes/s, default 1024)
       --wait                   build and load every function before listening, and refuse
                                to start if one fails
+      --no-metrics             do not serve Prometheus metrics at /metrics
   -q, --quiet                  log only warnings and errors
   -h, --help                   show this help
 
@@ -43,6 +44,11 @@ Routes:
   POST   /spaces/<space>/functions/<function>/async-invoke[/a[/b[/c]]]   (X-Callback-Url)
   POST   /spaces/<space>/functions/<function>/spawn
   GET    /_momento/functions | /_momento/dead-letters | /_momento/spawns | /_momento/health
+  GET    /healthz | /readyz | /metrics   (probes and Prometheus; docs/server.md)
+
+SIGTERM or Ctrl+C drains: no new connections, in-flight invocations finish (up to the function
+time limit + 5 s, or shutdownTimeoutMs), queued async invocations stay in the journal for the
+next start; then it exits 0. A second signal exits at once.
 
 Examples:
   momento-functions serve
@@ -154,6 +160,7 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       'body-timeout': { type: 'string' },
       'min-body-rate': { type: 'string' },
       wait: { type: 'boolean' },
+      'no-metrics': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -247,6 +254,7 @@ export async function startServeCommand(argv: string[], io: CliIO): Promise<Runn
       ...(jobs !== undefined ? { buildConcurrency: jobs } : {}),
       ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
       waitForFunctions: wait,
+      ...(values['no-metrics'] ? { metrics: false } : {}),
       logger,
       onProgress: (message) => {
         if (wait) {

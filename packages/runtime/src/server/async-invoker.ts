@@ -40,6 +40,36 @@ export interface AsyncInvokerOptions {
   concurrency?: number;
   /** Directory for the job journal and dead letters; in memory when absent. */
   stateDir?: string;
+  /** Told about each job's progress (the server counts them in its metrics). */
+  events?: AsyncInvokerEvents;
+}
+
+/** What {@link AsyncInvokerOptions.events} is told. Each callback is optional and must not throw. */
+export interface AsyncInvokerEvents {
+  /** A job's function ran (or could not: 404 when it is gone, 500 when the host failed), taking `durationMs`. */
+  ran?(job: AsyncJob, status: number, durationMs: number): void;
+  /** A callback attempt was answered 2xx. */
+  delivered?(job: AsyncJob): void;
+  /** A callback attempt failed and will be retried after `delayMs`. */
+  retrying?(job: AsyncJob, delayMs: number): void;
+  /** A result was given up on and kept as a dead letter. */
+  deadLettered?(job: AsyncJob): void;
+}
+
+/** A snapshot of the async queue (see {@link AsyncInvoker.stats}). */
+export interface AsyncQueueStats {
+  /** Accepted jobs waiting for a free slot (`concurrency`) to run their function. */
+  queued: number;
+  /** Jobs whose function is running. */
+  running: number;
+  /** Jobs whose result is being POSTed to the callback now. */
+  delivering: number;
+  /** Jobs whose last callback attempt failed, waiting for the next one. */
+  retrying: number;
+  /** When the oldest job not yet delivered nor dead-lettered was accepted (ms since the epoch). */
+  oldestAcceptedAt?: number;
+  /** Results kept as dead letters. */
+  deadLetters: number;
 }
 
 /** An accepted asynchronous invocation. */
@@ -357,6 +387,37 @@ export class AsyncInvoker {
     return this.#jobs.size;
   }
 
+  /** Where every accepted job stands now, and how old the oldest is. */
+  stats(): AsyncQueueStats {
+    const stats: AsyncQueueStats = { queued: 0, running: 0, delivering: 0, retrying: 0, deadLetters: 0 };
+    const waiting = new Set(this.#queue);
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const job of this.#jobs.values()) {
+      if (job.result === undefined) {
+        if (waiting.has(job)) stats.queued++;
+        else stats.running++;
+      } else if (this.#timers.has(job.id)) stats.retrying++;
+      else stats.delivering++;
+      const accepted = Date.parse(job.acceptedAt);
+      if (accepted < oldest) oldest = accepted;
+    }
+    if (Number.isFinite(oldest)) stats.oldestAcceptedAt = oldest;
+    stats.deadLetters = this.#deadLetters.size;
+    return stats;
+  }
+
+  #emit<K extends keyof AsyncInvokerEvents>(
+    event: K,
+    ...args: Parameters<NonNullable<AsyncInvokerEvents[K]>>
+  ): void {
+    const listener = this.#options.events?.[event] as ((...a: typeof args) => void) | undefined;
+    try {
+      listener?.(...args);
+    } catch {
+      // An observer must not break a job.
+    }
+  }
+
   /**
    * Accepts a job: journals it (with a state directory), queues it and returns its id. Rejects
    * once `close()` has begun.
@@ -454,6 +515,7 @@ export class AsyncInvoker {
   async #run(job: AsyncJob): Promise<void> {
     const controller = new AbortController();
     this.#running.set(job.id, controller);
+    const started = Date.now();
     try {
       const fn = this.#options.resolve(job.cache, job.function);
       if (!fn) {
@@ -480,6 +542,7 @@ export class AsyncInvoker {
           };
         }
       }
+      this.#emit('ran', job, job.result.status, Date.now() - started);
       await this.#persist(job);
       await this.#attempt(job);
     } finally {
@@ -500,6 +563,7 @@ export class AsyncInvoker {
     job.attempts++;
     try {
       await deliverCallback(job.callbackUrl, result, job.id, this.#retry.timeoutMs);
+      this.#emit('delivered', job);
       this.#jobs.delete(job.id);
       await this.#unpersist(job);
       this.#options.logger.info(
@@ -519,6 +583,7 @@ export class AsyncInvoker {
       return;
     }
     const delay = Math.min(this.#retry.initialDelayMs * 2 ** (job.attempts - 1), this.#retry.maxDelayMs);
+    this.#emit('retrying', job, delay);
     this.#options.logger.warn(
       `Callback for async invocation ${job.id} failed (attempt ${job.attempts}/${this.#retry.maxAttempts}); retrying in ${delay} ms`,
       { error: job.lastError },
@@ -550,6 +615,7 @@ export class AsyncInvoker {
     const dir = this.#deadLetterDir;
     if (dir) await this.#writeAtomic(join(dir, `${job.id}.json`), JSON.stringify(letter, null, 2));
     this.#deadLetters.set(job.id, letter);
+    this.#emit('deadLettered', job);
     this.#jobs.delete(job.id);
     await this.#unpersist(job);
     this.#options.logger.error(

@@ -53,10 +53,12 @@ export interface ServeConfig {
   async?: { retry?: CallbackRetryOptions; concurrency?: number };
   /** Where async jobs and dead letters are kept (default `.momento-functions` beside the config). */
   stateDir?: string;
-  /** How long a graceful shutdown waits for in-flight work, in ms (default 10000). */
+  /** How long a graceful shutdown waits for in-flight work, in ms (default: the function time limit + 5000). */
   shutdownTimeoutMs?: number;
   /** Client time limits (headers, body, keep-alive, whole request); see docs/server.md. */
   timeouts?: ServerTimeouts;
+  /** Serve Prometheus metrics at `/metrics` (default true); see docs/server.md. */
+  metrics?: boolean;
 }
 
 /** The fields of `timeouts` in the config file. */
@@ -104,6 +106,7 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
     'stateDir',
     'shutdownTimeoutMs',
     'timeouts',
+    'metrics',
   ];
   for (const key of Object.keys(input)) {
     if (!known.includes(key))
@@ -113,6 +116,9 @@ export function validateConfig(raw: unknown, baseDir: string, file = 'config'): 
     fail(file, '"functions" must be an array of {name, entry, kind?, cache?, env?}');
   if (input.port !== undefined && (!Number.isInteger(input.port) || (input.port as number) < 0)) {
     fail(file, '"port" must be a non-negative integer');
+  }
+  if (input.metrics !== undefined && typeof input.metrics !== 'boolean') {
+    fail(file, '"metrics" must be true or false');
   }
   for (const key of ['hostname', 'cache', 'stateDir'] as const) {
     if (input[key] !== undefined && typeof input[key] !== 'string') fail(file, `"${key}" must be a string`);

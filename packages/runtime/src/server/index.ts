@@ -5,8 +5,10 @@
  */
 export {
   AsyncInvoker,
+  type AsyncInvokerEvents,
   type AsyncInvokerOptions,
   type AsyncJob,
+  type AsyncQueueStats,
   type AsyncShutdownReport,
   type CallbackRetryOptions,
   type DeadLetter,
@@ -45,6 +47,13 @@ export {
   servableFromHandle,
 } from './host-adapter.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, shouldColor, silentLogger } from './log.js';
+export {
+  DURATION_BUCKETS,
+  type InvocationMode,
+  type RequestRoute,
+  ServerMetrics,
+  type ServerMetricsSources,
+} from './metrics.js';
 export { type FunctionListing, FunctionRegistry, type PendingFunction } from './registry.js';
 export {
   ADMIN_PREFIX,
@@ -52,6 +61,8 @@ export {
   INVOKE_METHODS,
   MAX_CUSTOM_PATH_LEVELS,
   matchRoute,
+  OPS_PATHS,
+  type OpsAction,
   type Route,
 } from './routes.js';
 export {
@@ -74,6 +85,8 @@ export {
   type FunctionServerOptions,
   type GuestSpawnRecord,
   invalidGuestResponse,
+  type Readiness,
+  type ServerHostProbe,
   type ServerTimeouts,
   type ShutdownReport,
   type SpawnRecord,

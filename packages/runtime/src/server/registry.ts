@@ -77,7 +77,7 @@ export class FunctionRegistry {
 
   /**
    * Records that a function is building or failed to build. While no ready version of it is set,
-   * {@link pending} returns this state; a ready version already set keeps serving.
+   * {@link FunctionRegistry.pending} returns this state; a ready version already set keeps serving.
    */
   setPending(pending: PendingFunction): void {
     const entry = this.#entry(pending.cache, pending.name, true);

@@ -19,7 +19,21 @@ export type Route =
   | { type: 'async-invoke'; cache: string; function: string; path: string }
   | { type: 'spawn'; cache: string; function: string }
   | { type: 'admin'; action: AdminAction; id?: string }
+  | { type: 'ops'; action: OpsAction }
   | { type: 'error'; status: 404 | 405; message: string; allow?: string[] };
+
+/**
+ * The operations routes at the root: `/healthz` (alive), `/readyz` (ready to serve), `/metrics`
+ * (Prometheus). GET or HEAD.
+ */
+export type OpsAction = 'healthz' | 'readyz' | 'metrics';
+
+/** The paths of the {@link OpsAction | operations routes}. */
+export const OPS_PATHS: Readonly<Record<string, OpsAction>> = {
+  '/healthz': 'healthz',
+  '/readyz': 'readyz',
+  '/metrics': 'metrics',
+};
 
 /** The server's own routes. */
 export type AdminAction =
@@ -59,6 +73,7 @@ function methodNotAllowed(method: string, what: string, allow: string[]): Route 
  * - `/spaces/<space>/functions/<function>/async-invoke[/a[/b[/c]]]`: POST.
  * - `/spaces/<space>/functions/<function>/spawn`: POST (spawn a spawn function).
  * - `/_momento/...`: the server's own routes.
+ * - `/healthz`, `/readyz`, `/metrics`: GET or HEAD, for probes and Prometheus.
  *
  * The invocation path keeps its percent-encoding (the guest sees what the client sent); names
  * are decoded. A path with no remainder is `/`.
@@ -139,12 +154,20 @@ export function matchRoute(method: string, pathname: string): Route {
     return matchAdmin(method, segments.slice(1));
   }
 
+  const ops = Object.hasOwn(OPS_PATHS, pathname) ? OPS_PATHS[pathname] : undefined;
+  if (ops) {
+    return method === 'GET' || method === 'HEAD'
+      ? { type: 'ops', action: ops }
+      : methodNotAllowed(method, pathname, ['GET', 'HEAD']);
+  }
+
   return {
     type: 'error',
     status: 404,
     message:
       `Nothing is served at ${pathname}. Invoke a function at /functions/<cache>/<function>[/path] or ` +
-      `/spaces/<space>/functions/<function>/invoke[/path]; GET ${ADMIN_PREFIX}/functions lists them.`,
+      `/spaces/<space>/functions/<function>/invoke[/path]; GET ${ADMIN_PREFIX}/functions lists them ` +
+      '(and /healthz, /readyz, /metrics are the operations routes).',
   };
 }
 

@@ -131,6 +131,9 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** What the default drain adds to the function time limit (see {@link CreateServerOptions}). */
+const SHUTDOWN_MARGIN_MS = 5_000;
+
 const keyOf = (config: FunctionConfig) => `${config.cache ?? DEFAULT_CACHE}/${config.name}`;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -317,6 +320,9 @@ export async function createServer(options: CreateServerOptions): Promise<Config
     ...serverOptions,
     functions: registry,
     maxBodyBytes: serverOptions.maxBodyBytes ?? host.limits.requestBodyBytes,
+    // A drain lets a running invocation finish: the function time limit, + a margin to write its answer.
+    shutdownTimeoutMs: serverOptions.shutdownTimeoutMs ?? host.limits.timeoutMs + SHUTDOWN_MARGIN_MS,
+    host,
     // A request must arrive within the function time limit + a margin, unless configured.
     timeouts: { requestMs: host.limits.timeoutMs + 10_000, ...definedOnly(serverOptions.timeouts) },
     guestSpawns: serverOptions.guestSpawns ?? (() => host.spawns),
@@ -444,6 +450,8 @@ export interface ServeOptions {
   onFunction?: (event: FunctionEvent) => void;
   /** Client time limits; each field set here overrides the config's `timeouts`. */
   timeouts?: ServerTimeouts;
+  /** Serve Prometheus metrics at `/metrics` (default: the config's `metrics`, else true). */
+  metrics?: boolean;
 }
 
 /** A server started by {@link serve}. */
@@ -635,6 +643,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
           }
         : {}),
       ...(config.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: config.shutdownTimeoutMs } : {}),
+      metrics: options.metrics ?? config.metrics ?? true,
       timeouts: { ...definedOnly(config.timeouts), ...definedOnly(options.timeouts) },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.builder ? { builder: options.builder } : {}),
@@ -659,11 +668,27 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   let closing: Promise<ShutdownReport> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
-      logger.warn(`${signal} again: exiting now`);
-      process.exit(130);
+      logger.warn(`${signal} again: exiting now, without waiting for in-flight work`);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
     }
-    logger.info(`${signal}: shutting down (in-flight work finishes first; ${signal} again to force)`);
-    void running.close().then(() => process.exit(0));
+    logger.info(
+      `${signal}: draining (no new connections; in-flight invocations finish, up to ${server?.shutdownTimeoutMs ?? 0} ms; queued async invocations stay in the journal). ${signal} again to force.`,
+    );
+    running.close().then(
+      (report) => {
+        const kept = report.async.pending.length;
+        logger.info(
+          `Drained${report.cancelledRequests > 0 ? `; ${report.cancelledRequests} invocation(s) cancelled at the deadline` : ''}${
+            kept > 0 ? `; ${kept} async invocation(s) kept for the next start` : ''
+          }. Exiting.`,
+        );
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('Shutdown failed', { error: messageOf(error) });
+        process.exit(1);
+      },
+    );
   };
   if (options.handleSignals) {
     process.on('SIGINT', onSignal);

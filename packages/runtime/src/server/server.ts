@@ -14,6 +14,7 @@ import {
   validateHeaderValue,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BackendCheck, HostUsage } from '../types.js';
 import {
   AsyncInvoker,
   type AsyncShutdownReport,
@@ -28,6 +29,7 @@ import {
   withoutCredentials,
 } from './auth.js';
 import { silentLogger } from './log.js';
+import { type RequestRoute, ServerMetrics } from './metrics.js';
 import { FunctionRegistry } from './registry.js';
 import { matchRoute, type Route } from './routes.js';
 import type {
@@ -98,7 +100,10 @@ export interface FunctionServerOptions {
   logger?: ServerLogger;
   /** Largest request body accepted, in bytes (default 32 MiB); larger ones get 413. */
   maxBodyBytes?: number;
-  /** How long `close()` waits for in-flight work before cancelling it (default 10 s). */
+  /**
+   * How long `close()` waits for in-flight work before cancelling it (default 10 s;
+   * `createServer` and `serve` default to the function time limit + 5 s).
+   */
   shutdownTimeoutMs?: number;
   /** How many spawn outcomes `GET /_momento/spawns` remembers (default 100). */
   spawnHistory?: number;
@@ -109,6 +114,34 @@ export interface FunctionServerOptions {
    * `GET /_momento/spawns` beside the ones started over HTTP (`createServer` passes the host's).
    */
   guestSpawns?: () => readonly GuestSpawnRecord[];
+  /**
+   * Serve Prometheus metrics at `GET /metrics` (default true; `false` answers 404 there and
+   * counts nothing). With auth on, `/metrics` needs an operator's admin token.
+   */
+  metrics?: boolean;
+  /**
+   * The host the functions run in (`createServer` passes its own): `/metrics` reports its sandbox
+   * pool and host-call errors, `/readyz` checks that its stores answer.
+   */
+  host?: ServerHostProbe;
+}
+
+/** What the server reads from the host for `/metrics` and `/readyz` (a `Host` from `createHost()` has both). */
+export interface ServerHostProbe {
+  usage(): HostUsage;
+  checkBackends(timeoutMs?: number): Promise<BackendCheck[]>;
+}
+
+/** What `GET /readyz` reports (see {@link FunctionServer.readiness}). */
+export interface Readiness {
+  /** Every function is loaded, every store answers, and the server is not shutting down. */
+  ready: boolean;
+  /** The server is shutting down (not ready, whatever the rest says). */
+  draining: boolean;
+  /** The functions that are not ready (building or failed), with the error of a failed one. */
+  functions: { cache: string; name: string; status: 'building' | 'failed'; error?: string }[];
+  /** Every store checked, ok or not. */
+  backends: BackendCheck[];
 }
 
 /** One spawn, as logged and listed by `GET /_momento/spawns`. */
@@ -149,6 +182,12 @@ export interface FunctionServer {
   spawn(cache: string, name: string, payload: Uint8Array): SpawnRecord;
   /** Spawn outcomes, newest last. */
   spawns(): SpawnRecord[];
+  /** The server's Prometheus metrics (`GET /metrics`); `undefined` with `metrics: false`. */
+  readonly metrics: ServerMetrics | undefined;
+  /** Whether the server is ready to serve: what `GET /readyz` answers. */
+  readiness(): Promise<Readiness>;
+  /** How long `close()` lets in-flight work finish before cancelling it, in ms. */
+  readonly shutdownTimeoutMs: number;
   /**
    * Stops accepting requests, lets in-flight invocations finish within the deadline, then
    * cancels the rest and closes the async queue (nothing accepted is lost: see {@link AsyncInvoker.close}).
@@ -188,6 +227,9 @@ function queryPairs(search: string): Pair[] {
 }
 
 const EMPTY_BODY = new Uint8Array(0);
+
+/** How long `/readyz` waits for each store to answer. */
+const READINESS_BACKEND_TIMEOUT_MS = 1000;
 
 /** The `retry-after` of a 503 for a function still building (a componentize takes 10–40 s). */
 const BUILDING_RETRY_AFTER_SECONDS = 5;
@@ -424,7 +466,17 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     }
     timeouts[key] = value;
   }
-  const asyncInvoker = new AsyncInvoker({
+  const inFlight = new Set<AbortController>();
+  const metrics: ServerMetrics | undefined =
+    options.metrics === false
+      ? undefined
+      : new ServerMetrics({
+          functions: registry,
+          asyncStats: () => asyncInvoker.stats(),
+          inFlight: () => inFlight.size,
+          ...(options.host ? { host: options.host } : {}),
+        });
+  const asyncInvoker: AsyncInvoker = new AsyncInvoker({
     // A job resumed from the journal while its function still builds waits for it.
     resolve: (cache, name) => {
       const fn = registry.get(cache, name) ?? registry.deferred(cache, name);
@@ -434,9 +486,13 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     retry: options.async?.retry,
     concurrency: options.async?.concurrency,
     stateDir: options.async?.stateDir,
+    ...(metrics ? { events: metrics.asyncEvents } : {}),
   });
   const asyncStarted = asyncInvoker.start();
-  const inFlight = new Set<AbortController>();
+  /** Responses not finished yet: at shutdown, those whose head is not out yet close their connection. */
+  const openResponses = new Set<ServerResponse>();
+  /** When each sync invocation was handed to the function (its duration is observed from there). */
+  const invokeStarted = new WeakMap<ServerResponse, number>();
   const idleWaiters = new Set<() => void>();
   const spawnRecords: SpawnRecord[] = [];
   const runningSpawns = new Set<Promise<void>>();
@@ -558,6 +614,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     spawnRecords.push(record);
     if (spawnRecords.length > spawnHistory) spawnRecords.splice(0, spawnRecords.length - spawnHistory);
     logger.info(`Spawned ${fn.cache}/${fn.name}`, { id: record.id, bytes: payload.length });
+    const started = performance.now();
     const running = fn
       .spawn(payload)
       .catch((error): SpawnOutcome => {
@@ -567,6 +624,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       .then((outcome) => {
         record.outcome = outcome;
         record.finishedAt = new Date().toISOString();
+        metrics?.spawn(fn.cache, fn.name, outcome.tag, (performance.now() - started) / 1000);
         const val = 'val' in outcome && typeof outcome.val === 'string' ? outcome.val : undefined;
         const note = val !== undefined && fn.mapError ? fn.mapError(val) : val;
         const fields = note === undefined ? { id: record.id } : { id: record.id, note };
@@ -611,6 +669,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       };
       if (tokenMetadata !== undefined) request.tokenMetadata = tokenMetadata;
       let streaming: Awaited<ReturnType<ServableFunction['invokeStreaming']>>;
+      invokeStarted.set(res, performance.now());
       try {
         streaming = await fn.invokeStreaming(request);
       } catch (error) {
@@ -801,11 +860,102 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     }
   }
 
+  async function readiness(): Promise<Readiness> {
+    const functions = registry.listPending().map(({ cache, name, status, error }) => ({
+      cache,
+      name,
+      status,
+      ...(error !== undefined ? { error } : {}),
+    }));
+    const backends = options.host ? await options.host.checkBackends(READINESS_BACKEND_TIMEOUT_MS) : [];
+    const draining = closing;
+    return {
+      ready: !draining && functions.length === 0 && backends.every((b) => b.ok),
+      draining,
+      functions,
+      backends,
+    };
+  }
+
+  async function ops(req: IncomingMessage, res: ServerResponse, route: Extract<Route, { type: 'ops' }>) {
+    switch (route.action) {
+      case 'healthz':
+        // Alive as long as the process answers, draining included (a restart would not help).
+        sendJson(res, 200, { status: closing ? 'draining' : 'ok' });
+        return;
+      case 'readyz': {
+        const state = await readiness();
+        // With auth on the probe is open, so errors (paths, addresses) are left to the admin routes and the log.
+        const details = !options.auth;
+        sendJson(res, state.ready ? 200 : 503, {
+          status: state.ready ? 'ready' : state.draining ? 'draining' : 'not-ready',
+          functions: state.functions.map(({ error, ...fn }) =>
+            details && error !== undefined ? { ...fn, error } : fn,
+          ),
+          backends: state.backends.map(({ error, ...check }) =>
+            details && error !== undefined ? { ...check, error } : check,
+          ),
+        });
+        return;
+      }
+      case 'metrics': {
+        if (!metrics) {
+          throw new HttpError(404, 'Metrics are off on this server (metrics: false).');
+        }
+        await authorizeAdmin(req);
+        const body = Buffer.from(await metrics.text());
+        res.writeHead(200, reasonPhrase(200), {
+          'content-type': metrics.contentType,
+          'content-length': body.length,
+          'cache-control': 'no-store',
+        });
+        res.end(body);
+        return;
+      }
+    }
+  }
+
+  /** The route kind `momento_functions_http_requests_total` counts a request under. */
+  function requestRoute(route: Route): RequestRoute {
+    switch (route.type) {
+      case 'momento':
+      case 'invoke':
+        return 'invoke';
+      case 'async-invoke':
+      case 'spawn':
+      case 'admin':
+        return route.type;
+      case 'ops':
+        return route.action === 'metrics' ? 'metrics' : 'probe';
+      case 'error':
+        return 'other';
+    }
+  }
+
+  /** Counts the request once its response is over, and the invocation when it is a known function's. */
+  function observe(res: ServerResponse, route: Route): void {
+    if (!metrics) return;
+    res.once('close', () => {
+      // 499 (nginx's convention): the client went away before the response was complete.
+      const status = res.writableFinished ? res.statusCode : 499;
+      metrics.request(requestRoute(route), status);
+      if (route.type !== 'momento' && route.type !== 'invoke') return;
+      // Only functions the server knows are labelled: a client must not create label values.
+      if (!registry.get(route.cache, route.function) && !registry.pending(route.cache, route.function))
+        return;
+      const started = invokeStarted.get(res);
+      const seconds = started === undefined ? undefined : (performance.now() - started) / 1000;
+      metrics.invocation(route.cache, route.function, 'sync', status, seconds);
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const route = matchRoute(method, url.pathname);
-    if (closing && route.type !== 'admin') {
+    observe(res, route);
+    if (closing) res.shouldKeepAlive = false;
+    if (closing && route.type !== 'admin' && route.type !== 'ops') {
       res.shouldKeepAlive = false;
       throw new HttpError(503, 'The server is shutting down; retry against another instance.', {
         connection: 'close',
@@ -828,6 +978,8 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         return spawnRoute(req, res, route);
       case 'admin':
         return admin(req, res, route);
+      case 'ops':
+        return ops(req, res, route);
     }
   }
 
@@ -841,6 +993,8 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       connectionsCheckingInterval: Math.max(50, Math.min(1000, timeouts.headersMs / 4)),
     },
     (req, res) => {
+      openResponses.add(res);
+      res.once('close', () => openResponses.delete(res));
       handle(req, res).catch((error: unknown) => {
         if (error instanceof HttpError) {
           if (error.headers.connection === 'close') {
@@ -861,9 +1015,16 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
 
   async function shutdown(): Promise<ShutdownReport> {
     closing = true;
+    // No new connections; idle keep-alive ones are closed now, busy ones once their answer is out.
     const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
+    for (const res of openResponses) if (!res.headersSent) res.shouldKeepAlive = false;
     const deadline = Date.now() + shutdownTimeoutMs;
+    // At once, beside the sync drain: no queued async invocation starts from now on (they stay in
+    // the journal for the next start); running ones and callback attempts get the same deadline.
+    const asyncClosed = asyncStarted
+      .catch(() => {})
+      .then(() => asyncInvoker.close(Math.max(0, deadline - Date.now())));
     if (inFlight.size > 0) {
       logger.info(`Waiting up to ${shutdownTimeoutMs} ms for ${inFlight.size} in-flight invocation(s)`);
       await new Promise<void>((resolve) => {
@@ -886,8 +1047,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
       ]);
     }
-    await asyncStarted.catch(() => {});
-    const asyncReport = await asyncInvoker.close(Math.max(0, deadline - Date.now()));
+    const asyncReport = await asyncClosed;
     http.closeAllConnections();
     await stopped;
     return { cancelledRequests, async: asyncReport };
@@ -921,6 +1081,9 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       return startSpawn(fn, payload);
     },
     spawns: () => listSpawns(),
+    metrics,
+    readiness,
+    shutdownTimeoutMs,
     close() {
       closed ??= shutdown();
       return closed;
