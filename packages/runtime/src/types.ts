@@ -515,7 +515,17 @@ export interface HostUsage {
    * be sent), which the guest receives as a value; `failures` are calls the host could not serve
    * at all (the service threw, or the call was invalid), which end the guest with a trap.
    */
-  readonly hostCallErrors: Readonly<Record<string, { readonly errors: number; readonly failures: number }>>;
+  readonly hostCallErrors: Readonly<
+    Record<
+      string,
+      {
+        /** Calls of this interface the service answered with its WIT error case (the guest got the error as a value). */
+        readonly errors: number;
+        /** Calls of this interface the host could not serve at all (the guest was ended with a trap). */
+        readonly failures: number;
+      }
+    >
+  >;
 }
 
 /** One store checked by {@link Host.checkBackends}. */
