@@ -175,7 +175,7 @@ describe('momento-functions invoke', () => {
     // The stack the guest logged, two frames in two files, each as the editor names it.
     expect(logged.err()).toMatch(/stackOf@(?:\S*\/)?test\/cli\/guests\/thrower\/deep\.ts:11:10/);
     expect(logged.err()).toMatch(
-      /thrower_default\S*@(?:\S*\/)?test\/cli\/guests\/thrower\/thrower\.ts:11:19/,
+      /thrower_default\S*@(?:\S*\/)?test\/cli\/guests\/thrower\/thrower\.ts:10:19/,
     );
     expect(logged.err()).not.toMatch(/function\.js:\d|dist\/(?:deep|thrower)\.ts/);
     const thrown = capture();
