@@ -32,14 +32,19 @@ export interface ServerInvokeRequest {
 
 /** A complete web response. */
 export interface ServerInvokeResponse {
+  /** HTTP status code the function answered with. */
   status: number;
+  /** Response headers in the order the function set them (a name may repeat). */
   headers: Pair[];
+  /** The whole response body (empty when the function wrote none). */
   body: Uint8Array;
 }
 
 /** A web response whose body is produced while the guest runs (SSE or raw streaming). */
 export interface ServerStreamingResponse {
+  /** HTTP status code, committed before the body starts. */
   status: number;
+  /** Response headers in the order the function set them (a name may repeat). */
   headers: Pair[];
   /** Chunks in the order the guest produced them; ends when the invocation ends. */
   body: AsyncIterable<Uint8Array>;
@@ -56,12 +61,38 @@ export interface ServerStreamingResponse {
  * `trap` when the invocation failed in the host.
  */
 export type SpawnOutcome =
-  | { readonly tag: 'ok' }
-  | { readonly tag: 'ok-note'; readonly val: string }
-  | { readonly tag: 'failed' }
-  | { readonly tag: 'failed-note'; readonly val: string }
-  | { readonly tag: 'host-error'; readonly val: string }
-  | { readonly tag: 'trap'; readonly val: string };
+  | {
+      /** `spawn-success::ok`: the function succeeded, with no note. */
+      readonly tag: 'ok';
+    }
+  | {
+      /** `spawn-success::ok-note`: the function succeeded and left a note. */
+      readonly tag: 'ok-note';
+      /** The function's note. */
+      readonly val: string;
+    }
+  | {
+      /** `spawn-failure::failed`: the function failed, with no note. */
+      readonly tag: 'failed';
+    }
+  | {
+      /** `spawn-failure::failed-note`: the function failed and says why. */
+      readonly tag: 'failed-note';
+      /** The function's note (for a thrown error, its message). */
+      readonly val: string;
+    }
+  | {
+      /** `spawn-failure::host-error`: the function reported that a host service it depends on failed. */
+      readonly tag: 'host-error';
+      /** The function's description of the failure. */
+      readonly val: string;
+    }
+  | {
+      /** Not a WIT case: the invocation failed in the host (a trap, the time or memory limit). */
+      readonly tag: 'trap';
+      /** The host's error message, mapped back to the TypeScript sources when a source map exists. */
+      readonly val: string;
+    };
 
 /** The kind of function: a web function answers requests, a spawn function is spawned. */
 export type FunctionKind = 'web' | 'spawn';
@@ -86,7 +117,10 @@ export interface ServableFunction {
 
 /** Where the server writes what happens (spawn outcomes, callback failures, reloads). */
 export interface ServerLogger {
+  /** Records a routine event (a spawn that succeeded, a rebuild, resumed async jobs), with optional structured fields. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Records a problem the server worked around (a callback retry, an unreadable dead letter), with optional structured fields. */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Records a failure (a spawn or invocation that failed, a callback given up as a dead letter), with optional structured fields. */
   error(message: string, fields?: Record<string, unknown>): void;
 }
