@@ -14,13 +14,68 @@ export const ADMIN_PREFIX = '/_momento';
 
 /** Where a request goes. */
 export type Route =
-  | { type: 'momento'; cache: string; function: string; path: string }
-  | { type: 'invoke'; cache: string; function: string; path: string }
-  | { type: 'async-invoke'; cache: string; function: string; path: string }
-  | { type: 'spawn'; cache: string; function: string }
-  | { type: 'admin'; action: AdminAction; id?: string }
-  | { type: 'ops'; action: OpsAction }
-  | { type: 'error'; status: 404 | 405; message: string; allow?: string[] };
+  | {
+      /** `/functions/<cache>/<function>[/rest]`: a synchronous invoke, any method. */
+      type: 'momento';
+      /** The cache the function runs in (the URL's `<cache>`, decoded). */
+      cache: string;
+      /** The function's name (decoded). */
+      function: string;
+      /** The invocation path after the function, still percent-encoded; `/` when there is none. */
+      path: string;
+    }
+  | {
+      /** `/spaces/<space>/functions/<function>/invoke[/path]`: a synchronous invoke. */
+      type: 'invoke';
+      /** The space (cache) the function runs in (decoded). */
+      cache: string;
+      /** The function's name (decoded). */
+      function: string;
+      /** The custom path after `/invoke` (at most {@link MAX_CUSTOM_PATH_LEVELS} levels), still percent-encoded; `/` when there is none. */
+      path: string;
+    }
+  | {
+      /** `/spaces/<space>/functions/<function>/async-invoke[/path]`: an asynchronous invoke (POST, answered 202). */
+      type: 'async-invoke';
+      /** The space (cache) the function runs in (decoded). */
+      cache: string;
+      /** The function's name (decoded). */
+      function: string;
+      /** The custom path after `/async-invoke` (at most {@link MAX_CUSTOM_PATH_LEVELS} levels), still percent-encoded; `/` when there is none. */
+      path: string;
+    }
+  | {
+      /** `/spaces/<space>/functions/<function>/spawn`: spawn a spawn function (POST). */
+      type: 'spawn';
+      /** The space (cache) the function runs in (decoded). */
+      cache: string;
+      /** The spawn function's name (decoded). */
+      function: string;
+    }
+  | {
+      /** One of the server's own routes under {@link ADMIN_PREFIX}. */
+      type: 'admin';
+      /** Which admin route. */
+      action: AdminAction;
+      /** The dead letter's id (decoded), for `dead-letter-retry` and `dead-letter-delete`. */
+      id?: string;
+    }
+  | {
+      /** One of the root operations routes (`/healthz`, `/readyz`, `/metrics`). */
+      type: 'ops';
+      /** Which operations route. */
+      action: OpsAction;
+    }
+  | {
+      /** No route matches, or the method is not allowed on the one that does. */
+      type: 'error';
+      /** 404 (nothing is served there) or 405 (wrong method). */
+      status: 404 | 405;
+      /** What went wrong and which URL shapes or methods to use instead, for the response body. */
+      message: string;
+      /** For a 405, the methods the route accepts (the `allow` header). */
+      allow?: string[];
+    };
 
 /**
  * The operations routes at the root: `/healthz` (alive), `/readyz` (ready to serve), `/metrics`
