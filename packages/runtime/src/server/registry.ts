@@ -6,12 +6,15 @@ import type { FunctionKind, ServableFunction } from './types.js';
  * until a ready version is {@link FunctionRegistry.set | set}.
  */
 export interface PendingFunction {
+  /** The cache the function will run in. */
   readonly cache: string;
+  /** The function's name. */
   readonly name: string;
   /** The entry being built, as shown to users (e.g. `examples/echo/index.ts`). */
   readonly entry: string;
   /** The kind, when the configuration names it (otherwise known only once built). */
   readonly kind?: FunctionKind;
+  /** `building` while its component is built or loaded (routes answer 503), `failed` once that failed (500). */
   readonly status: 'building' | 'failed';
   /** When the build was started (`building`) or failed (`failed`), in ms since the epoch. */
   readonly since: number;
@@ -21,10 +24,13 @@ export interface PendingFunction {
 
 /** One function as listed by {@link FunctionRegistry.describe}: ready, building or failed. */
 export interface FunctionListing {
+  /** The cache the function runs in. */
   readonly cache: string;
+  /** The function's name. */
   readonly name: string;
   /** Absent while a function whose kind is not configured is building (or failed). */
   readonly kind?: FunctionKind;
+  /** `ready` when it serves, `building` while its component is built or loaded, `failed` when that failed. */
   readonly status: 'ready' | 'building' | 'failed';
   /** The build or load error of a failed function. */
   readonly error?: string;
@@ -51,6 +57,7 @@ interface Entry {
 export class FunctionRegistry {
   readonly #entries = new Map<string, Entry>();
 
+  /** Creates a registry serving `functions` (default none), each {@link FunctionRegistry.set | set} in order. */
   constructor(functions: Iterable<ServableFunction> = []) {
     for (const fn of functions) this.set(fn);
   }
