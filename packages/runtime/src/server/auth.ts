@@ -18,7 +18,12 @@ export interface VerifiedToken {
    * Set when a function minted the token: which one. Such a token is capped by `grant` and
    * refused on admin routes.
    */
-  mintedBy?: { cacheName: string; functionName: string };
+  mintedBy?: {
+    /** The cache the minting function runs in. */
+    cacheName: string;
+    /** The minting function's name. */
+    functionName: string;
+  };
   /**
    * The minting function's token grant (a permissions document) when `mintedBy` is set; absent, the
    * token may invoke nothing.
@@ -48,7 +53,17 @@ export interface AuthOptions {
 }
 
 /** Result of a permission check. */
-export type PermissionDecision = { allowed: true } | { allowed: false; reason: string };
+export type PermissionDecision =
+  | {
+      /** The permissions allow it. */
+      allowed: true;
+    }
+  | {
+      /** The permissions do not allow it. */
+      allowed: false;
+      /** Why not, as a lower-case clause without a final period, for the 403 message (e.g. `the token explicitly denies function ping in cache demo`). */
+      reason: string;
+    };
 
 /**
  * Reads the token from a request's headers: `authorization` (the Momento way: the API key
