@@ -21,8 +21,11 @@ export type LoadProgress = (message: string) => void;
 
 /** The result of building an entry: where the component and its source map are. */
 export interface BuiltEntry {
+  /** Path of the built WebAssembly component, which the host loads. */
   wasmPath: string;
+  /** Path of its source map (`<wasmPath>.map`), used to map guest errors back to the TypeScript sources; absent when the builder wrote none. */
   sourceMapPath?: string;
+  /** Whether the entry built into a web or a spawn function, when the builder reports it. */
   kind?: 'web' | 'spawn';
   /** `true` when the build reused a cached component. */
   cached?: boolean;
@@ -118,10 +121,15 @@ async function* bodyOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 
 /** A function loaded from its config, with what is needed to reload it. */
 export interface LoadedFunction {
+  /** The configuration it was loaded from (entry, name, cache, kind, env). */
   config: FunctionConfig;
+  /** The host's handle on the loaded function (e.g. to `unload()` it). */
   handle: FunctionHandle;
+  /** The same function wrapped as a {@link ServableFunction}, ready to add to the server's registry. */
   servable: ServableFunction;
+  /** Path of the component that was loaded: the entry itself for a `.wasm` entry, else the built one. */
   wasmPath: string;
+  /** Path of the built component's source map, when the entry was built from source. */
   sourceMapPath?: string;
 }
 
