@@ -35,6 +35,7 @@ export interface FunctionConfig {
 
 /** The whole configuration file. */
 export interface ServeConfig {
+  /** The functions to serve (names unique per cache); entry paths are resolved against the config file's folder. */
   functions: FunctionConfig[];
   /** Port to listen on (default 8080; 0 picks a free one). */
   port?: number;
@@ -44,13 +45,23 @@ export interface ServeConfig {
   cache?: string;
   /** Require tokens (signed by the token service). Off by default. */
   auth?: {
+    /** Require a token on every invocation and admin route (default false). */
     enabled?: boolean;
+    /**
+     * The key tokens are signed and verified with (default: `MOMENTO_FUNCTIONS_TOKEN_SECRET`, else
+     * a random key kept in the state directory's `token-secret`).
+     */
     signingKey?: string;
     /** Let the caller's authorization headers reach the guest (default false; docs/server.md, "Secrets"). */
     forwardAuthorization?: boolean;
   };
   /** Async invocation settings. */
-  async?: { retry?: CallbackRetryOptions; concurrency?: number };
+  async?: {
+    /** How callback delivery is retried before a result becomes a dead letter (defaults: {@link CallbackRetryOptions}). */
+    retry?: CallbackRetryOptions;
+    /** How many async invocations run at once (default 4). */
+    concurrency?: number;
+  };
   /** Where async jobs and dead letters are kept (default `.momento-functions` beside the config). */
   stateDir?: string;
   /** How long a graceful shutdown waits for in-flight work, in ms (default: the function time limit + 5000). */
@@ -72,6 +83,7 @@ export const TIMEOUT_FIELDS = [
 
 /** A configuration problem, with the file and field it is about. */
 export class ConfigError extends Error {
+  /** Always `'ConfigError'`, so the error can be told apart once serialized or logged. */
   override name = 'ConfigError';
 }
 
