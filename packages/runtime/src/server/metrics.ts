@@ -23,7 +23,10 @@ export interface ServerMetricsSources {
   /** Sync invocations the server is answering now. */
   inFlight(): number;
   /** The host's pool and host-call errors, when the server runs functions in a host. */
-  host?: { usage(): HostUsage };
+  host?: {
+    /** The host's current pool occupancy, queue and host-call error counts (read at most once per 50 ms while scraping). */
+    usage(): HostUsage;
+  };
 }
 
 /** How an invocation was started. */
@@ -53,6 +56,7 @@ export class ServerMetrics {
   readonly #delivered: Counter;
   readonly #deadLettered: Counter;
 
+  /** Creates the server's metrics in a fresh registry, reading queue, pool and function gauges from `sources` at each scrape. */
   constructor(sources: ServerMetricsSources) {
     const registers = [this.registry];
     this.#invocations = new Counter({
