@@ -70,26 +70,35 @@ export interface CreateServerOptions extends Omit<FunctionServerOptions, 'functi
 /** A configured function became ready, or failed to build or load (see {@link CreateServerOptions.onFunction}). */
 export type FunctionEvent =
   | {
+      /** The function was built (when source) and loaded, and now serves. */
       type: 'ready';
+      /** The cache the function runs in. */
       cache: string;
+      /** The function's name. */
       name: string;
+      /** Whether it is a web or a spawn function (detected from the component when not configured). */
       kind: FunctionKind;
       /** The entry, relative to {@link CreateServerOptions.cwd}. */
       entry: string;
       /** Whether the build reused a cached component (absent for `.wasm` entries). */
       cached?: boolean;
-      /** Time spent in the build itself (absent for `.wasm` entries). */
+      /** Time spent in the build itself, in ms (absent for `.wasm` entries). */
       buildMs?: number;
-      /** Time from the server's start to ready, including the wait for a build slot and the load. */
+      /** Time from the server's start to ready, in ms, including the wait for a build slot and the load. */
       totalMs: number;
     }
   | {
+      /** The function could not be built or loaded; its routes answer 500 with the error until a reload fixes it. */
       type: 'failed';
+      /** The cache the function runs in. */
       cache: string;
+      /** The function's name. */
       name: string;
+      /** The entry, relative to {@link CreateServerOptions.cwd}. */
       entry: string;
       /** Why it failed: the build or load error. */
       error: string;
+      /** Time from the server's start until it failed, in ms, including the wait for a build slot. */
       totalMs: number;
     };
 
@@ -98,16 +107,29 @@ export interface LoadReport {
   /** `cache/name` of every function that loaded. */
   ready: string[];
   /** Functions that failed to build or load, with the error. */
-  failed: { name: string; cache: string; error: string }[];
-  /** From the server's creation until the last function was loaded or failed. */
+  failed: {
+    /** The function's name. */
+    name: string;
+    /** The cache it was to run in. */
+    cache: string;
+    /** The build or load error. */
+    error: string;
+  }[];
+  /** From the server's creation until the last function was loaded or failed, in ms. */
   elapsedMs: number;
 }
 
 /** What a reload did. */
 export interface ReloadReport {
+  /** Names of the functions whose new version was built, loaded and now serves. */
   reloaded: string[];
   /** Functions whose new version failed to build or load; their old version keeps serving. */
-  failed: { name: string; error: string }[];
+  failed: {
+    /** The function's name. */
+    name: string;
+    /** The build or load error. */
+    error: string;
+  }[];
 }
 
 /** A server whose functions come from a configuration. */
@@ -433,8 +455,11 @@ export interface ServeOptions {
   host?: Host;
   /** Options of the host created when `host` is not given. */
   hostOptions?: HostOptions;
+  /** Where the server logs what happens (default: a console logger, {@link createConsoleLogger}). */
   logger?: ServerLogger;
+  /** Progress lines while building and loading functions (default: none). */
   onProgress?: LoadProgress;
+  /** Builds TypeScript entries (default: `@momento-functions/build`, {@link buildEntry}). */
   builder?: EntryBuilder;
   /** Shut down gracefully on SIGINT/SIGTERM (default false; the CLI turns it on). */
   handleSignals?: boolean;
@@ -458,7 +483,9 @@ export interface ServeOptions {
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
+  /** The HTTP server and its functions (reload them, read its metrics or readiness). */
   readonly server: ConfiguredServer;
+  /** The host running the functions: the one passed as {@link ServeOptions.host}, else the one `serve` created. */
   readonly host: Host;
   /** The configuration in force. */
   readonly config: ServeConfig;
@@ -509,7 +536,9 @@ export function tokenSecret(stateDir: string, configured?: string): string {
 export function resolveServeConfig(
   options: Pick<ServeOptions, 'cwd' | 'configPath' | 'config' | 'functions'>,
 ): {
+  /** The configuration in force. */
   config: ServeConfig;
+  /** Where it came from: `options`, the config file's path relative to `cwd`, `--function` or `defaults`. */
   source: string;
 } {
   const cwd = resolve(options.cwd ?? process.cwd());
