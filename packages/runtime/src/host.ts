@@ -782,7 +782,15 @@ class HostImpl implements Host {
       const where = typeof component === 'string' ? ` (${component})` : '';
       throw new LoadError(`Function '${options.name}'${where}: ${(error as Error).message}`);
     }
-    const info = await inspectAndTranspile(bytes, this.#cacheDir);
+    let info: Awaited<ReturnType<typeof inspectAndTranspile>>;
+    try {
+      info = await inspectAndTranspile(bytes, this.#cacheDir);
+    } catch (error) {
+      const where = typeof component === 'string' ? ` (${component})` : '';
+      throw new LoadError(
+        `Function '${options.name}'${where} is not a component this host can run: ${(error as Error).message}`,
+      );
+    }
     if (!info.kind) {
       throw new LoadError(
         `Function '${options.name}' exports neither momento:web-function/guest-function-web@1.0.0 nor momento:spawn-function/guest-function-spawn@1.0.0 (it exports: ${info.exports.join(', ') || 'nothing'}); build it with the web() or spawn() entry point`,

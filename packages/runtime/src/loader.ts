@@ -146,6 +146,53 @@ export function checkComponentHeader(bytes: Uint8Array, maxBytes: number): void 
   if (layer !== 1) {
     throw new Error(`this is not a valid WebAssembly component (unknown layer in its header: ${hex})`);
   }
+  checkSectionSizes(bytes, 8, bytes.length, true, 0);
+}
+
+/** Nested core modules (section 1) and components (section 4) are walked too, this deep at most. */
+const MAX_NESTING = 8;
+
+/**
+ * Every section's declared size must fit in the bytes that are there. jco's parser allocates what
+ * a section declares before reading it (a 17-byte file declaring a 2 GiB section made it panic,
+ * after which no component could be loaded in the process), so a lie is refused here first.
+ */
+function checkSectionSizes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  isComponent: boolean,
+  depth: number,
+): void {
+  let pos = start;
+  while (pos < end) {
+    const sectionAt = pos;
+    const id = bytes[pos++]!;
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= end || shift > 28) {
+        throw new Error(
+          `this is not a valid WebAssembly component: the size of the section at byte ${sectionAt} is cut off or malformed`,
+        );
+      }
+      const byte = bytes[pos++]!;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((byte & 0x80) === 0) break;
+    }
+    if (size > end - pos) {
+      throw new Error(
+        `this is not a valid WebAssembly component: the section at byte ${sectionAt} declares ${size} bytes, but only ${end - pos} follow`,
+      );
+    }
+    // In a component, section 1 holds a core module and section 4 a component: whole binaries,
+    // their own 8-byte header, then their sections. (In a core module, ids mean other things.)
+    if (isComponent && (id === 1 || id === 4) && depth < MAX_NESTING && size >= 8) {
+      checkSectionSizes(bytes, pos + 8, pos + size, id === 4, depth + 1);
+    }
+    pos += size;
+  }
 }
 
 /**

@@ -555,6 +555,8 @@ export class AsyncInvoker {
     void this.#attempt(job).finally(() => {
       this.#active--;
       if (this.#active === 0) for (const done of [...this.#idle]) done();
+      // A retry held a slot: queued jobs may start now (else they wait for the next accept).
+      this.#pump();
     });
   }
 

@@ -535,7 +535,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     if (!token) {
       throw new HttpError(
         401,
-        'This server requires a token: send it in the authorization header (the API key itself, or "Bearer <key>").',
+        'This server requires a token: send it in the authorization (or x-momento-authorization) header (the API key itself, or "Bearer <key>").',
         { 'www-authenticate': 'Bearer' },
       );
     }
@@ -564,7 +564,11 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
   async function authorizeAdmin(req: IncomingMessage): Promise<void> {
     if (!options.auth) return;
     const token = tokenFromHeaders(req.headers);
-    if (!token) throw new HttpError(401, 'Admin routes require a token in the authorization header.');
+    if (!token)
+      throw new HttpError(
+        401,
+        'Admin routes require a token: send it in the authorization (or x-momento-authorization) header.',
+      );
     let verified: Awaited<ReturnType<AuthOptions['verify']>>;
     try {
       verified = await options.auth.verify(token);
@@ -950,7 +954,14 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The request target is a path: `//x/...` must not become host `x`, and an unparsable
+    // target is the client's error (400), not ours.
+    let url: URL;
+    try {
+      url = new URL(`http://localhost${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? ''}`);
+    } catch {
+      throw new HttpError(400, 'The request target is not a valid path.');
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const route = matchRoute(method, url.pathname);
     observe(res, route);
