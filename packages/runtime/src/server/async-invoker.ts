@@ -34,7 +34,9 @@ export interface CallbackRetryOptions {
 export interface AsyncInvokerOptions {
   /** Finds the function a job runs (looked up when the job runs, so reloads apply). */
   resolve(cache: string, fn: string): ServableFunction | undefined;
+  /** Where deliveries, retries, dead letters and resumed jobs are logged. */
   logger: ServerLogger;
+  /** How callback delivery is retried (defaults: 6 attempts, 500 ms doubling up to 30 s, 10 s per request). */
   retry?: CallbackRetryOptions;
   /** How many async invocations run at once (default 4). */
   concurrency?: number;
@@ -74,17 +76,29 @@ export interface AsyncQueueStats {
 
 /** An accepted asynchronous invocation. */
 export interface AsyncJob {
+  /** The job's id (a random UUID): the invocation id in the 202, the callback and the guest. */
   id: string;
+  /** The cache the function runs in. */
   cache: string;
+  /** The function's name. */
   function: string;
+  /** The `X-Callback-Url` the result is POSTed to (absolute, http or https). */
   callbackUrl: string;
+  /** When the job was accepted, as an ISO 8601 timestamp. */
   acceptedAt: string;
+  /** The invocation as the caller sent it (after the result is computed, only method and path are journaled). */
   request: {
+    /** HTTP method, upper case. */
     method: string;
+    /** Invocation path below the function's base URL, with a leading slash. */
     path: string;
+    /** Query parameters in request order (may repeat). */
     query: Pair[];
+    /** Request headers in request order (the caller's credential headers are never journaled). */
     headers: Pair[];
+    /** The request body. */
     body: Uint8Array;
+    /** The caller token's `token_id`, when auth is on and the token carried one. */
     tokenMetadata?: string;
   };
   /** The function's response, once it ran. */
@@ -97,17 +111,25 @@ export interface AsyncJob {
 
 /** A result that could not be delivered to its callback. */
 export interface DeadLetter {
+  /** The async job's id (its invocation id); retry or delete the dead letter by it. */
   id: string;
+  /** The cache the function ran in. */
   cache: string;
+  /** The function's name. */
   function: string;
+  /** The callback URL the result could not be delivered to. */
   callbackUrl: string;
+  /** When the job was accepted, as an ISO 8601 timestamp. */
   acceptedAt: string;
+  /** When delivery was given up on, as an ISO 8601 timestamp. */
   failedAt: string;
+  /** Delivery attempts made before giving up. */
   attempts: number;
   /** Why the last delivery attempt failed. */
   error: string;
   /** The function's status. */
   status: number;
+  /** The function's response headers. */
   headers: Pair[];
   /** The function's body, base64. */
   bodyBase64: string;
@@ -117,6 +139,7 @@ export interface DeadLetter {
 export interface AsyncShutdownReport {
   /** Jobs still pending; persisted to the state directory when there is one, else logged in full. */
   pending: AsyncJob[];
+  /** Whether `pending` was written to the state directory's journal (resumed on the next start); `false` when running in memory. */
   persisted: boolean;
 }
 
@@ -317,6 +340,7 @@ export class AsyncInvoker {
   #active = 0;
   #closing = false;
 
+  /** Creates an idle invoker; {@link AsyncInvoker.start | start} then loads its dead letters and resumes journaled jobs. */
   constructor(options: AsyncInvokerOptions) {
     this.#options = options;
     this.#retry = {
