@@ -75,12 +75,27 @@ export const DEFAULT_SERVER_TIMEOUTS: Required<ServerTimeouts> = {
 
 /** A host guest whose own `spawn-function` call started a spawn (the host's record of it). */
 export interface GuestSpawnRecord {
+  /** The spawn function asked for. */
   readonly name: string;
+  /** The cache it was looked up (and runs) in: the starting function's. */
   readonly cache: string;
-  readonly spawnedBy: { readonly functionName: string; readonly invocationId: string };
+  /** The function and invocation that started it. */
+  readonly spawnedBy: {
+    /** The name of the function that called `spawnFunction`. */
+    readonly functionName: string;
+    /** The id of the invocation that called it. */
+    readonly invocationId: string;
+  };
+  /** When it was asked for, in milliseconds since the Unix epoch. */
   readonly time: number;
+  /**
+   * Why the host did not start it: `function-not-found` (no spawn function of that name in the
+   * cache) or `limit` (the host's queue was full); `undefined` when it started.
+   */
   readonly refused: 'function-not-found' | 'limit' | undefined;
+  /** The spawned invocation's id (`undefined` when refused). */
   readonly invocationId: string | undefined;
+  /** Its outcome once it finished; `undefined` while it runs or when it was refused. */
   readonly outcome: SpawnOutcome | undefined;
 }
 
@@ -92,11 +107,14 @@ export interface FunctionServerOptions {
   auth?: AuthOptions;
   /** Async invocation settings. */
   async?: {
+    /** How callback delivery is retried (defaults: 6 attempts, 500 ms doubling up to 30 s, 10 s per request). */
     retry?: CallbackRetryOptions;
+    /** How many async invocations run at once (default 4). */
     concurrency?: number;
     /** Directory for the async job journal and dead letters; in memory when absent. */
     stateDir?: string;
   };
+  /** Where the server logs spawns, failed invocations, callbacks and shutdown (default: {@link silentLogger}, nothing). */
   logger?: ServerLogger;
   /** Largest request body accepted, in bytes (default 32 MiB); larger ones get 413. */
   maxBodyBytes?: number;
@@ -128,7 +146,12 @@ export interface FunctionServerOptions {
 
 /** What the server reads from the host for `/metrics` and `/readyz` (a `Host` from `createHost()` has both). */
 export interface ServerHostProbe {
+  /** What the sandbox pool is doing now and how many host calls failed so far (for `/metrics`). */
   usage(): HostUsage;
+  /**
+   * Checks that the stores behind the host services answer (for `/readyz`); never rejects, a store
+   * that fails or takes longer than `timeoutMs` (default 1000 ms) is reported with `ok: false`.
+   */
   checkBackends(timeoutMs?: number): Promise<BackendCheck[]>;
 }
 
@@ -139,7 +162,16 @@ export interface Readiness {
   /** The server is shutting down (not ready, whatever the rest says). */
   draining: boolean;
   /** The functions that are not ready (building or failed), with the error of a failed one. */
-  functions: { cache: string; name: string; status: 'building' | 'failed'; error?: string }[];
+  functions: {
+    /** The cache the function runs in. */
+    cache: string;
+    /** The function's name. */
+    name: string;
+    /** `building` while its component is built or loaded, `failed` when that failed. */
+    status: 'building' | 'failed';
+    /** The build or load error, when it failed. */
+    error?: string;
+  }[];
   /** Every store checked, ok or not. */
   backends: BackendCheck[];
 }
@@ -148,14 +180,23 @@ export interface Readiness {
 export interface SpawnRecord {
   /** The spawn's id (for a spawn a guest started: its invocation id). */
   id: string;
+  /** The cache the spawn function runs in. */
   cache: string;
+  /** The spawn function's name. */
   function: string;
+  /** When it was started (or, for a spawn a guest asked for, requested), as an ISO 8601 timestamp. */
   startedAt: string;
   /** Absent while the spawn runs (and for spawns a guest started, whose end time is not kept). */
   finishedAt?: string;
+  /** What the spawn function reported; absent while it runs or when the host refused it. */
   outcome?: SpawnOutcome;
   /** Set when a guest started it with `momento:spawn` rather than `POST .../spawn`. */
-  spawnedBy?: { function: string; invocationId: string };
+  spawnedBy?: {
+    /** The name of the function that called `spawnFunction`. */
+    function: string;
+    /** The id of the invocation that called it. */
+    invocationId: string;
+  };
   /** Why the host did not start a spawn a guest asked for. */
   refused?: 'function-not-found' | 'limit';
 }
