@@ -1,5 +1,5 @@
 // A minimal host for tests: jco-transpile a component (--instantiation sync --no-wasi-shim) and
-// instantiate it with plain-JS imports (toolchain-notes §3.1). Used until packages/runtime exists.
+// instantiate it with plain-JS imports (jco's sync glue looks imports up by their unversioned names). Used until packages/runtime exists.
 import { createHash, getRandomValues } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -84,7 +84,7 @@ async function load(wasmPath: string) {
       await rm(tmp, { recursive: true, force: true });
     });
   }
-  // Node 20 has no WebAssembly.promising; the sync glue only probes it (toolchain-notes §3.3).
+  // Node 20 has no WebAssembly.promising; the sync glue only probes it.
   const wa = WebAssembly as unknown as { promising?: (f: unknown) => unknown };
   wa.promising ??= (f: unknown) => f;
   const mod = (await import(pathToFileURL(join(dir, 'guest.js')).href)) as { instantiate: Instantiate };
@@ -159,7 +159,7 @@ export async function instantiate(
     'wasi:cli/stderr': { getStderr: trap('wasi:cli/stderr#get-stderr') },
     ...opts.extra,
   };
-  // jco's sync glue looks imports up without the version (toolchain-notes §3.1).
+  // jco's sync glue looks imports up without the version (jco's sync glue looks imports up by their unversioned names).
   const instance = inst((p) => {
     const m = modules.get(p);
     if (!m) throw new Error(`missing core module ${p}`);

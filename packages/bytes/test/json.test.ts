@@ -48,7 +48,7 @@ describe('JSON parsing matches serde_json::from_slice::<Value> (texts from the R
   });
 });
 
-describe('the json-greeter table (reference §4 A)', () => {
+describe('the json-greeter table (the upstream json-greeter example)', () => {
   it.each([
     ['', 'EOF while parsing a value at line 1 column 0'],
     ['abc', 'expected value at line 1 column 1'],

@@ -9,7 +9,7 @@ const all = (input: string | Data): Fields[] => [...SseStream.fromData(input)].m
 const hostData = (buffer: ChunkedHostBuffer) => Data.fromWit({ tag: 'buffer', val: buffer });
 
 describe('SseStream (crate-exact)', () => {
-  it('parses the sse-proxy worked example (reference §4 F) into three events', () => {
+  it('parses the sse-proxy worked example (the upstream sse-proxy example) into three events', () => {
     // The proxy relays the second one as data `some("")` (it sends `data_raw().unwrap_or_default()`).
     expect(all('event: greet\nid: 1\ndata: hello\ndata: world\n\n: ping\n\ndata:x\n\n')).toEqual([
       ['greet', '1', 'hello\nworld'],

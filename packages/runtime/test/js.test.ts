@@ -202,7 +202,7 @@ describe('a componentize-js guest', () => {
   });
 
   it('a refused first send-sse after send-response-start still makes it an SSE stream: a non-2xx return ends with http-error', async () => {
-    // The sse-proxy's relay error (reference §4 F): upstream headers forwarded, first event refused
+    // The sse-proxy's relay error (the upstream sse-proxy example): upstream headers forwarded, first event refused
     // (bad data), the guest returns 500 "failed to relay SSE event: …".
     const res = await fn.invokeStreaming({ path: 'sse-after-start-bad' });
     expect(res.status).toBe(200);

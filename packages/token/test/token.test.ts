@@ -29,7 +29,7 @@ const tvmPermissions = () =>
     .withCache(CachePermissions.readWrite().withCache('foo'))
     .withTopic(TopicPermissions.readOnly().withCache('foo').withTopicPrefix('notification-'));
 
-describe('permissions JSON (reference §2.9)', () => {
+describe('permissions JSON (the crates' permissions JSON (docs/topics-logs-tokens.md))', () => {
   it('is byte-identical to the token-vending-machine permissions (§4 E)', () => {
     expect(tvmPermissions().toJson()).toBe(TVM_JSON);
   });
@@ -385,7 +385,7 @@ describe('token host service', () => {
     expect(() => new TokenAuthority({ secret: 'short' })).toThrow(/at least 32/);
   });
 
-  it('refuses a scope that is both "all" and a selector (reference §8.15)', async () => {
+  it('refuses a scope that is both "all" and a selector (docs/decisions.md D15)', async () => {
     const both =
       '{"explicit":{"permissions":[{"cache_permissions":{"role":"CacheReadOnly","all_caches":{},"cache_selector":{"cacheName":"foo"},"all_items":{},"item_selector":null}}]}}';
     expect(await generate(createTokenServices(), { validForSeconds: 60 }, both, undefined)).toMatchObject({

@@ -197,7 +197,7 @@ export function cacheSuite(label: string, open: () => Promise<BackendUnderTest>)
         );
       });
 
-      it('runs the cache-scalar example trace (reference §4 C) to the documented final state', async () => {
+      it('runs the cache-scalar example trace (the upstream cache-scalar example) to the documented final state', async () => {
         const results = [
           await s('set', enc('greeting'), enc('Hello, World!'), TTL),
           await s('get', enc('greeting')),

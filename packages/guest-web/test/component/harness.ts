@@ -97,7 +97,7 @@ async function load(wasmPath: string) {
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   }
-  // Node 20 has no WebAssembly.promising; the sync glue only probes it (toolchain-notes §3.3).
+  // Node 20 has no WebAssembly.promising; the sync glue only probes it.
   WebAssembly.promising ??= (f: unknown) => f;
   const { instantiate } = (await import(pathToFileURL(join(dir, 'component.js')).href)) as {
     instantiate: Instantiate;
@@ -206,7 +206,7 @@ export async function invoke(wasmPath: string, request: Request = {}): Promise<O
     'wasi:io/streams@0.2.3': { InputStream, OutputStream },
     'wasi:cli/stderr@0.2.3': { getStderr: trap('wasi:cli/stderr') },
   };
-  // The glue looks imports up by unversioned name (toolchain-notes §3.1).
+  // The glue looks imports up by unversioned name (jco's sync glue looks imports up by their unversioned names).
   for (const key of Object.keys(imports)) imports[key.replace(/@[^@/]+$/, '')] = imports[key];
   const instance = instantiate((p) => {
     const m = modules.get(p);

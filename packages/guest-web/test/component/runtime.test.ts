@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => host?.close());
 
 describe('in the reference host', () => {
-  it('greeter answers reference §4 A byte for byte', async () => {
+  it('greeter answers the upstream json-greeter example byte for byte', async () => {
     const ok = await greeter.invoke({ body: '{"name":"kvc"}' });
     expect([ok.status, ok.headers, ok.text()]).toEqual([
       200,
@@ -76,7 +76,7 @@ describe('in the reference host', () => {
       upstream: 'https://up',
       same: true,
     });
-    // Reference §8.1 is the host's decision: fn.invoke() hands the path over as given.
+    // The invocation path's leading slash (docs/decisions.md D1) is the host's decision: fn.invoke() hands the path over as given.
     expect(body.path).toBe('search/me');
   });
 

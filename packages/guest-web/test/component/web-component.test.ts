@@ -68,7 +68,7 @@ describe('imports follow use', () => {
   });
 });
 
-describe('ping (reference §4 A smoke test)', () => {
+describe('ping (the upstream json-greeter example smoke test)', () => {
   it('answers 200 text "pong" for any body, without reading it or calling the host', async () => {
     const res = await invoke(built.ping!.wasmPath, { body: 'ignored' });
     expect([res.status, res.headers, res.text]).toEqual([200, TEXT, 'pong']);
@@ -77,7 +77,7 @@ describe('ping (reference §4 A smoke test)', () => {
   });
 });
 
-describe('return values (reference §2.2)', () => {
+describe('return values (the crate's WebResponse conversions (docs/guest-web.md))', () => {
   it('string → 200 text/plain', async () => {
     const res = await run('text');
     expect([res.status, res.headers, res.text]).toEqual([200, TEXT, 'pong']);
@@ -317,7 +317,7 @@ describe('streaming', () => {
   });
 });
 
-describe('greeter (reference §4 A)', () => {
+describe('greeter (the upstream json-greeter example)', () => {
   const greet = (body: string) => invoke(built.greeter!.wasmPath, { body });
 
   it('success paths, byte for byte', async () => {

@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 describe.each(implementations)(
-  'examples/dynamodb-accelerator (reference §4 D) in the real host: %s',
+  'examples/dynamodb-accelerator (the upstream dynamodb-accelerator example) in the real host: %s',
   (label, wasmOf) => {
     let host: Host;
     let fn: FunctionHandle;

@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 describe.each(implementations)(
-  'examples/sse-proxy (reference §4 F) in the real host: %s',
+  'examples/sse-proxy (the upstream sse-proxy example) in the real host: %s',
   (_label, wasmOf) => {
     let host: Host;
     let wasm: string;
@@ -208,7 +208,7 @@ describe.each(implementations)(
       const res = await (await proxyTo(`${upstream.url}/not-utf8`)).invokeStreaming({ method: 'GET' });
       // The guest's error text is exact. Whether the host frames it as the final `http-error` event when
       // no send-sse has succeeded yet (stream started with send-response-start) is the runtime's call
-      // (reference §8.2); today it is written as raw bytes.
+      // (docs/decisions.md D2); today it is written as raw bytes.
       expect(await collect(res.body)).toContain('failed to relay SSE event: bad data: not valid UTF-8');
     });
 

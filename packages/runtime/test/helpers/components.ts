@@ -1,7 +1,7 @@
 /**
  * Builds the small test components, cached on disk by content hash: WAT core modules through
- * jco parse + componentEmbed + componentNew (toolchain-notes §3.4), and plain-JS guests through
- * componentize-js (with the preopen workaround, toolchain-notes §1.2).
+ * jco parse + componentEmbed + componentNew, and plain-JS guests through
+ * componentize-js (with the preopen workaround).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

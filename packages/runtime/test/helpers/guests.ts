@@ -262,7 +262,7 @@ export const guestFunctionWeb = {
         return { status: 500, headers: [], body: bytes('late failure') };
       }
       case 'sse-after-start-bad': {
-        // The sse-proxy's relay failure (reference §4 F): the first send-sse after send-response-start is refused.
+        // The sse-proxy's relay failure (the upstream sse-proxy example): the first send-sse after send-response-start is refused.
         stream.sendResponseStart(200, [{ name: 'content-type', value: 'text/event-stream' }]);
         const r = attempt(() => stream.sendSse(undefined, undefined, { tag: 'value', val: new Uint8Array([0xff]) }));
         return { status: 500, headers: [], body: bytes('failed to relay SSE event: ' + r.err) };

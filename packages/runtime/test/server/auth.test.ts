@@ -14,7 +14,7 @@ describe('canInvoke', () => {
     });
   });
 
-  it('lets a present selector win over a null all_* field, as the crates write them (reference §8.15)', () => {
+  it('lets a present selector win over a null all_* field, as the crates write them (docs/decisions.md D15)', () => {
     const p = perms({
       role: 'FunctionInvoke',
       all_caches: null,

@@ -20,7 +20,7 @@ const fnPerm = (entry: Record<string, unknown>) => ({ function_permissions: entr
 const cachePerm = (entry: Record<string, unknown>) => ({ cache_permissions: entry });
 const topicPerm = (entry: Record<string, unknown>) => ({ topic_permissions: entry });
 const invokeAll = doc(fnPerm({ role: 'FunctionInvoke', all_caches: null, all_functions: null }));
-// As the crates write one function: null all_* flags next to the selectors (reference §8.15).
+// As the crates write one function: null all_* flags next to the selectors (docs/decisions.md D15).
 const invokeOne = (cache: string, name: string) =>
   doc(
     fnPerm({
@@ -294,7 +294,7 @@ describe('server decisions on verified tokens', () => {
     expect(adminDecision({ permissions: invokeOne('demo', 'ping') }).allowed).toBe(false);
   });
 
-  it('isAdmin: a selector next to a null all_* flag is one cache/function, not all (reference §8.15)', () => {
+  it('isAdmin: a selector next to a null all_* flag is one cache/function, not all (docs/decisions.md D15)', () => {
     expect(isAdmin(invokeAll)).toBe(true);
     expect(isAdmin(JSON.stringify(invokeAll))).toBe(true);
     expect(isAdmin(invokeOne('demo', 'ping'))).toBe(false);
