@@ -6,7 +6,7 @@ const TEXT = [{ name: 'content-type', value: 'text/plain; charset=utf-8' }];
 const BYTES = [{ name: 'content-type', value: 'application/octet-stream' }];
 const JSON_CT = [{ name: 'content-type', value: 'application/json; charset=utf-8' }];
 
-describe('web(): return values map as the crate's WebResponse conversions (docs/guest-web.md)', () => {
+describe('web(): return values map as the crate WebResponse conversions (docs/guest-web.md)', () => {
   it('string → 200 text/plain; charset=utf-8', async () => {
     const { gw } = await freshInstance();
     const fn = gw.web(() => 'pong');

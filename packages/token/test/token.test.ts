@@ -29,7 +29,7 @@ const tvmPermissions = () =>
     .withCache(CachePermissions.readWrite().withCache('foo'))
     .withTopic(TopicPermissions.readOnly().withCache('foo').withTopicPrefix('notification-'));
 
-describe('permissions JSON (the crates' permissions JSON (docs/topics-logs-tokens.md))', () => {
+describe('permissions JSON (the crates permissions JSON (docs/topics-logs-tokens.md))', () => {
   it('is byte-identical to the token-vending-machine permissions (§4 E)', () => {
     expect(tvmPermissions().toJson()).toBe(TVM_JSON);
   });

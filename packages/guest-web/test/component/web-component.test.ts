@@ -77,7 +77,7 @@ describe('ping (the upstream json-greeter example smoke test)', () => {
   });
 });
 
-describe('return values (the crate's WebResponse conversions (docs/guest-web.md))', () => {
+describe('return values (the crate WebResponse conversions (docs/guest-web.md))', () => {
   it('string → 200 text/plain', async () => {
     const res = await run('text');
     expect([res.status, res.headers, res.text]).toEqual([200, TEXT, 'pong']);
