@@ -3,6 +3,7 @@
  * adapter in `host-adapter.ts` turns a function loaded by the runtime host into one, so the
  * server's routing, async queue and auth never depend on the host's internals.
  */
+import type { SpawnOutcome } from '../types.js';
 
 /** A header or query parameter as an ordered `[name, value]` pair (duplicates allowed). */
 export type Pair = [name: string, value: string];
@@ -56,43 +57,8 @@ export interface ServerStreamingResponse {
   complete?: Uint8Array;
 }
 
-/**
- * What a spawn function reported (`wit/deps/spawn-function`), as the host gives it: the WIT cases, or
- * `trap` when the invocation failed in the host.
- */
-export type SpawnOutcome =
-  | {
-      /** `spawn-success::ok`: the function succeeded, with no note. */
-      readonly tag: 'ok';
-    }
-  | {
-      /** `spawn-success::ok-note`: the function succeeded and left a note. */
-      readonly tag: 'ok-note';
-      /** The function's note. */
-      readonly val: string;
-    }
-  | {
-      /** `spawn-failure::failed`: the function failed, with no note. */
-      readonly tag: 'failed';
-    }
-  | {
-      /** `spawn-failure::failed-note`: the function failed and says why. */
-      readonly tag: 'failed-note';
-      /** The function's note (for a thrown error, its message). */
-      readonly val: string;
-    }
-  | {
-      /** `spawn-failure::host-error`: the function reported that a host service it depends on failed. */
-      readonly tag: 'host-error';
-      /** The function's description of the failure. */
-      readonly val: string;
-    }
-  | {
-      /** Not a WIT case: the invocation failed in the host (a trap, the time or memory limit). */
-      readonly tag: 'trap';
-      /** The host's error message, mapped back to the TypeScript sources when a source map exists. */
-      readonly val: string;
-    };
+// One SpawnOutcome for the host and the server (the server maps `trap` messages to the sources).
+export type { SpawnOutcome } from '../types.js';
 
 /** The kind of function: a web function answers requests, a spawn function is spawned. */
 export type FunctionKind = 'web' | 'spawn';

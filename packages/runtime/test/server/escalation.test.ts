@@ -10,59 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/server/log.js';
 import { type RunningServer, serve } from '../../src/server/serve.js';
-import { watComponent } from '../helpers/components.js';
-import { watHello } from '../helpers/guests.js';
-
-/**
- * Mints a 60-second token whose permissions are the request body, and answers 200 with the api
- * key, or 403 with the token error's text (empty for internal-error).
- */
-const watMinter = () =>
-  watComponent(
-    'package test:minter;\nworld guest {\n  import momento:token/token@1.0.0;\n  export momento:web-function/guest-function-web@1.0.0;\n}\n',
-    `(module
-  (import "momento:bytes/bytes@1.0.0" "[resource-drop]buffer" (func $drop (param i32)))
-  (import "momento:bytes/bytes@1.0.0" "[method]buffer.read" (func $read (param i32 i32 i32)))
-  (import "momento:token/token@1.0.0" "generate-disposable-token"
-    (func $mint (param i32 i32 i32 i32 i32 i32 i32)))
-  (memory (export "memory") 1)
-  (global $bump (mut i32) (i32.const 4096))
-  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-    (local $r i32)
-    (local.set $r (i32.and (i32.add (global.get $bump) (i32.const 7)) (i32.const -8)))
-    (global.set $bump (i32.add (local.get $r) (local.get 3)))
-    (local.get $r))
-  (func (export "cabi_post_momento:web-function/guest-function-web@1.0.0#invoke") (param i32))
-  (func (export "momento:web-function/guest-function-web@1.0.0#invoke") (param i32 i32 i32) (result i32)
-    (local $ptr i32) (local $len i32)
-    (if (i32.eqz (local.get 0))
-      (then
-        (call $read (local.get 1) (i32.const 65536) (i32.const 512))
-        (if (i32.load8_u (i32.const 512))
-          (then
-            (local.set $ptr (i32.load (i32.const 516)))
-            (local.set $len (i32.load (i32.const 520)))))
-        (call $drop (local.get 1)))
-      (else
-        (local.set $ptr (local.get 1))
-        (local.set $len (local.get 2))))
-    (call $mint (i32.const 60) (local.get $ptr) (local.get $len)
-      (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1024))
-    (i32.store (i32.const 260) (i32.const 0))
-    (i32.store (i32.const 264) (i32.const 0))
-    (i32.store8 (i32.const 268) (i32.const 1))
-    (if (i32.eqz (i32.load8_u (i32.const 1024)))
-      (then
-        (i32.store16 (i32.const 256) (i32.const 200))
-        (i32.store (i32.const 272) (i32.load (i32.const 1032)))
-        (i32.store (i32.const 276) (i32.load (i32.const 1036))))
-      (else
-        (i32.store16 (i32.const 256) (i32.const 403))
-        (i32.store (i32.const 272) (i32.load (i32.const 1036)))
-        (i32.store (i32.const 276)
-          (select (i32.const 0) (i32.load (i32.const 1040)) (i32.eqz (i32.load8_u (i32.const 1032)))))))
-    (i32.const 256)))`,
-  );
+import { watHello, watMinter } from '../helpers/guests.js';
 
 const doc = (...permissions: unknown[]) => JSON.stringify({ explicit: { permissions } });
 const invokeAll = doc({
